@@ -1,0 +1,48 @@
+//! The outcomes a caller must handle differently, shared by the core and the web layer.
+//!
+//! The web layer turns each into one response (see `web::error`); the core never formats an
+//! answer for a person.
+
+use std::fmt;
+
+#[derive(Debug)]
+pub enum Error {
+    /// Nothing there, or nothing this actor may see: the two are never told apart.
+    NotFound,
+    /// The request itself is malformed; the text says what to fix.
+    BadRequest(String),
+    /// The actor may see this but not do that.
+    Forbidden,
+    /// A wiki's repository cannot be read; the other wikis keep working.
+    Unavailable(String),
+    /// Anything else: logged with its cause, shown without it.
+    Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NotFound => f.write_str("not found"),
+            Error::BadRequest(why) => write!(f, "bad request: {why}"),
+            Error::Forbidden => f.write_str("forbidden"),
+            Error::Unavailable(why) => write!(f, "unavailable: {why}"),
+            Error::Internal(why) => write!(f, "internal error: {why}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<git2::Error> for Error {
+    fn from(error: git2::Error) -> Self {
+        Error::Internal(format!("git: {error}"))
+    }
+}
+
+impl From<crate::page_path::PathError> for Error {
+    fn from(error: crate::page_path::PathError) -> Self {
+        Error::BadRequest(error.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

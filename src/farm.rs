@@ -1,0 +1,196 @@
+//! The farm: the current configuration, every wiki by slug and host, and the caches of derived
+//! state they share.
+//!
+//! Wikis are opened lazily, per operation; nothing per wiki is loaded at start-up beyond making
+//! sure its repository exists. This module knows nothing of HTTP.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+
+use git2::Oid;
+
+use crate::access::{self, Action};
+use crate::config::{self, Config, ConfigErrors, WikiConfig};
+use crate::error::{Error, Result};
+use crate::markdown::Rendered;
+use crate::page_path::{PagePath, WikiSlug};
+use crate::wiki::{Listing, Wiki, store};
+
+/// Memory budgets of the shared caches. Both hold derived state keyed by git object ids, so an
+/// evicted entry only costs its recomputation.
+const RENDER_CACHE_BYTES: usize = 64 << 20;
+const LISTING_CACHE_BYTES: usize = 16 << 20;
+
+type RenderKey = (Oid, PagePath, String);
+
+pub struct Farm {
+    config_dir: PathBuf,
+    config: RwLock<Arc<Config>>,
+    /// The texts the current configuration was read from, to notice changes on disk.
+    loaded_texts: Mutex<(String, String)>,
+    pub(crate) renders: crate::cache::BoundedCache<RenderKey, Arc<Rendered>>,
+    pub(crate) listings: crate::cache::BoundedCache<Oid, Arc<Listing>>,
+}
+
+/// What `Farm::reload` found.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Reload {
+    Unchanged,
+    Applied,
+}
+
+impl Farm {
+    /// Reads and validates the configuration folder.
+    pub fn load(config_dir: &Path) -> Result<Farm, ConfigErrors> {
+        let texts = read_texts(config_dir)?;
+        let config = config::parse(config_dir, &texts.0, &texts.1)?;
+        Ok(Farm {
+            config_dir: config_dir.to_owned(),
+            config: RwLock::new(Arc::new(config)),
+            loaded_texts: Mutex::new(texts),
+            renders: crate::cache::BoundedCache::new(RENDER_CACHE_BYTES),
+            listings: crate::cache::BoundedCache::new(LISTING_CACHE_BYTES),
+        })
+    }
+
+    /// The configuration in force. A request takes it once and keeps it to the end, so that a
+    /// reload never changes the rules half-way through an answer.
+    pub fn config(&self) -> Arc<Config> {
+        self.config
+            .read()
+            .expect("config lock is never poisoned")
+            .clone()
+    }
+
+    /// Overrides the data folder named in the configuration (the `--data` option).
+    pub fn set_data_dir(&self, data_dir: &Path) {
+        let mut guard = self.config.write().expect("config lock is never poisoned");
+        let mut config = Config::clone(&guard);
+        config.farm.data_dir = data_dir.to_owned();
+        *guard = Arc::new(config);
+    }
+
+    /// Re-reads the configuration files; applies them if they changed and are valid. An invalid
+    /// change is refused and the configuration in force stays.
+    pub fn reload(&self) -> Result<Reload, ConfigErrors> {
+        let texts = read_texts(&self.config_dir)?;
+        let mut loaded = self.loaded_texts.lock().expect("lock is never poisoned");
+        if *loaded == texts {
+            return Ok(Reload::Unchanged);
+        }
+        let mut config = match config::parse(&self.config_dir, &texts.0, &texts.1) {
+            Ok(config) => config,
+            Err(errors) => {
+                // Remember the bad texts so that the same error is reported once, not every poll.
+                *loaded = texts;
+                return Err(errors);
+            }
+        };
+        *loaded = texts;
+        // The data folder may have been overridden on the command line; keep it.
+        config.farm.data_dir = self.config().farm.data_dir.clone();
+        *self.config.write().expect("config lock is never poisoned") = Arc::new(config);
+        drop(loaded);
+        self.prepare_repositories();
+        Ok(Reload::Applied)
+    }
+
+    /// Creates the repository of every declared wiki that has none, and reports the ones that
+    /// exist but cannot be opened. An existing repository is never rewritten.
+    pub fn prepare_repositories(&self) {
+        let config = self.config();
+        if let Err(error) = std::fs::create_dir_all(&config.farm.data_dir) {
+            tracing::error!(dir = %config.farm.data_dir.display(), %error, "cannot create the data folder");
+            return;
+        }
+        for wiki in config.wikis.values() {
+            let path = config.repo_path(&wiki.slug);
+            if path.exists() {
+                if let Err(error) = store::open(&path) {
+                    tracing::error!(wiki = %wiki.slug, %error, "the wiki's repository cannot be opened; it is unavailable");
+                }
+                continue;
+            }
+            let welcome = welcome_page(wiki);
+            match store::create(&path, wiki.seed.as_deref(), &welcome) {
+                Ok(()) => {
+                    tracing::info!(wiki = %wiki.slug, path = %path.display(), "created the wiki's repository")
+                }
+                Err(error) => {
+                    tracing::error!(wiki = %wiki.slug, %error, "cannot create the wiki's repository")
+                }
+            }
+        }
+    }
+
+    /// Opens a wiki for an actor and an action. A wiki the actor may not read is answered exactly
+    /// like one that does not exist.
+    pub fn open(
+        &self,
+        config: Arc<Config>,
+        actor: Option<&str>,
+        slug: &str,
+        action: Action,
+    ) -> Result<Wiki<'_>> {
+        let settings = config.wiki(slug).ok_or(Error::NotFound)?;
+        if !access::allows(&config.roster, settings, actor, Action::Read) {
+            return Err(Error::NotFound);
+        }
+        if !access::allows(&config.roster, settings, actor, action) {
+            return Err(Error::Forbidden);
+        }
+        let slug = settings.slug.clone();
+        Ok(Wiki::new(self, config, slug, actor.map(str::to_owned)))
+    }
+
+    /// The wikis an actor may read, in slug order.
+    pub fn readable<'c>(config: &'c Config, actor: Option<&str>) -> Vec<&'c WikiConfig> {
+        config
+            .wikis
+            .values()
+            .filter(|wiki| access::allows(&config.roster, wiki, actor, Action::Read))
+            .collect()
+    }
+
+    /// The wiki served at a host's root, if any.
+    pub fn wiki_for_host<'c>(config: &'c Config, host: &str) -> Option<&'c WikiSlug> {
+        let host = host.rsplit_once(':').map_or(host, |(name, port)| {
+            if port.bytes().all(|b| b.is_ascii_digit()) {
+                name
+            } else {
+                host
+            }
+        });
+        config.hosts.get(&host.to_ascii_lowercase())
+    }
+}
+
+fn read_texts(dir: &Path) -> Result<(String, String), ConfigErrors> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read_to_string(&path).map_err(|error| {
+            ConfigErrors(vec![config::ConfigError {
+                file: path.clone(),
+                line: 0,
+                key: String::new(),
+                message: format!("cannot read the file: {error}"),
+            }])
+        })
+    };
+    Ok((read(config::FARM_FILE)?, read(config::ROSTER_FILE)?))
+}
+
+fn welcome_page(wiki: &WikiConfig) -> String {
+    match wiki.lang {
+        crate::i18n::Lang::Fr => format!(
+            "# {}\n\nBienvenue sur le wiki ! Cette page d’accueil est la première du wiki ; \
+             modifiez-la pour présenter votre organisation.\n",
+            wiki.title
+        ),
+        crate::i18n::Lang::En => format!(
+            "# {}\n\nWelcome to the wiki! This home page is its first page; edit it to \
+             introduce your organisation.\n",
+            wiki.title
+        ),
+    }
+}

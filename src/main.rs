@@ -1,0 +1,154 @@
+//! The `konbit` command: parses the command line, sets up logging and the runtime, and hands
+//! over to the library. No domain logic lives here.
+
+use std::io::Read;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use konbit::farm::Farm;
+use konbit::web::{self, AppState};
+
+/// A wiki farm: many git-backed Markdown wikis, one member roster.
+#[derive(Parser)]
+#[command(name = "konbit", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the farm over HTTP. The configuration is re-read when its files change.
+    Serve {
+        /// The configuration folder (farm.toml, roster.toml).
+        #[arg(long, default_value = "farm-config")]
+        config: PathBuf,
+        /// The data folder holding one bare git repository per wiki [default: the config's data_dir].
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Address and port to listen on [default: the config's listen, else 127.0.0.1:8080].
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Validate the configuration; print each error with file, line and key, and exit non-zero
+    /// if there is any.
+    Check {
+        /// The configuration folder (farm.toml, roster.toml).
+        #[arg(long, default_value = "farm-config")]
+        config: PathBuf,
+    },
+    /// Read a password on standard input and print its argon2id PHC string, for roster.toml.
+    HashPassword,
+}
+
+fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Serve {
+            config,
+            data,
+            listen,
+        } => serve(config, data, listen),
+        Command::Check { config } => match konbit::config::load(&config) {
+            Ok(loaded) => {
+                println!(
+                    "{}: {} wikis, {} people, {} organisations: valid",
+                    config.display(),
+                    loaded.wikis.len(),
+                    loaded.roster.people.len(),
+                    loaded.roster.organisations.len()
+                );
+                Ok(())
+            }
+            Err(errors) => {
+                eprintln!("{errors}");
+                std::process::exit(1);
+            }
+        },
+        Command::HashPassword => {
+            let mut password = String::new();
+            std::io::stdin()
+                .read_to_string(&mut password)
+                .context("reading the password on standard input")?;
+            // A password typed at a prompt or piped with echo ends with a newline that is not part
+            // of it.
+            let password = password.strip_suffix('\n').unwrap_or(&password);
+            let password = password.strip_suffix('\r').unwrap_or(password);
+            if password.is_empty() {
+                anyhow::bail!("the password is empty");
+            }
+            let hash = konbit::roster::hash_password(password)
+                .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))?;
+            println!("{hash}");
+            Ok(())
+        }
+    }
+}
+
+fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "konbit=info,warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .init();
+
+    let farm = match Farm::load(&config) {
+        Ok(farm) => farm,
+        Err(errors) => {
+            eprintln!("{errors}");
+            std::process::exit(1);
+        }
+    };
+    if let Some(data) = data {
+        farm.set_data_dir(&data);
+    }
+    farm.prepare_repositories();
+    let listen = match listen {
+        Some(listen) => listen,
+        None => farm.config().farm.listen.to_string(),
+    };
+
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(&listen)
+            .await
+            .with_context(|| format!("listening on {listen}"))?;
+        let address = listener.local_addr()?;
+        // Tests and scripts read this line to learn the port when listening on port 0.
+        println!("konbit listening on http://{address}");
+        tracing::info!(%address, config = %config.display(), "serving the farm");
+        let state = Arc::new(AppState {
+            farm: Arc::new(farm),
+            sessions: Default::default(),
+        });
+        web::serve(state, listener, shutdown_signal())
+            .await
+            .context("serving HTTP")
+    })
+}
+
+async fn shutdown_signal() {
+    let interrupt = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .expect("installing the SIGTERM handler");
+        tokio::select! {
+            _ = interrupt => {}
+            _ = terminate.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = interrupt.await;
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,324 @@
+//! Every HTML page of konbit, as maud markup built from plain data.
+//!
+//! The only place that emits HTML. It knows nothing of git, HTTP requests or the access policy:
+//! handlers decide what to show and pass it in. Rendered Markdown arrives as `SafeHtml`, the only
+//! HTML emitted unescaped.
+
+use maud::{DOCTYPE, Markup, html};
+
+use crate::config::Visibility;
+use crate::i18n::{Lang, Messages};
+use crate::markdown::{SafeHtml, encode_path};
+use crate::roster::Role;
+
+/// What every page shows around its content: the farm, the wiki, the person, the language.
+pub struct Chrome<'a> {
+    pub lang: Lang,
+    pub farm_name: &'a str,
+    /// Display name of the signed-in person.
+    pub person: Option<&'a str>,
+    pub csrf: &'a str,
+    /// The current address, for returning here after sign-in or a language change.
+    pub here: &'a str,
+    pub theme: &'a str,
+    pub wiki: Option<WikiNav<'a>>,
+}
+
+pub struct WikiNav<'a> {
+    pub title: &'a str,
+    /// The wiki's URL, ending in '/'.
+    pub prefix: &'a str,
+}
+
+impl Chrome<'_> {
+    pub fn t(&self) -> &'static Messages {
+        self.lang.messages()
+    }
+}
+
+fn query_value(value: &str) -> String {
+    percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
+}
+
+/// The page around a content.
+pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
+    let t = chrome.t();
+    let full_title = match &chrome.wiki {
+        Some(wiki) if wiki.title != title => format!("{title} — {}", wiki.title),
+        _ => format!("{title} — {}", chrome.farm_name),
+    };
+    html! {
+        (DOCTYPE)
+        html lang=(chrome.lang.code()) {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (full_title) }
+                link rel="stylesheet" href={ "/_theme/" (chrome.theme) "/style.css" };
+            }
+            body {
+                header.site-header {
+                    a.farm-name href="/" { (chrome.farm_name) }
+                    @if let Some(wiki) = &chrome.wiki {
+                        a.wiki-name href=(wiki.prefix) { (wiki.title) }
+                        nav.wiki-nav {
+                            a href={ (wiki.prefix) "_pages" } { (t.pages) }
+                        }
+                    }
+                    div.account {
+                        @if let Some(person) = chrome.person {
+                            a.person href="/account" { (person) }
+                            " "
+                            form.inline method="post" action="/logout" {
+                                input type="hidden" name="csrf" value=(chrome.csrf);
+                                button type="submit" { (t.sign_out) }
+                            }
+                        } @else {
+                            a href={ "/login?next=" (query_value(chrome.here)) } { (t.sign_in) }
+                        }
+                        " "
+                        form.lang-switch.inline method="post" action="/_lang" {
+                            input type="hidden" name="csrf" value=(chrome.csrf);
+                            input type="hidden" name="next" value=(chrome.here);
+                            @for lang in Lang::ALL {
+                                @if lang != chrome.lang {
+                                    button type="submit" name="lang" value=(lang.code()) lang=(lang.code()) {
+                                        (lang.native_name())
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                main.content { (content) }
+                footer.site-footer { (t.powered_by) }
+            }
+        }
+    }
+}
+
+pub struct WikiItem<'a> {
+    pub slug: &'a str,
+    pub title: &'a str,
+    pub owner: &'a str,
+    pub visibility: Visibility,
+}
+
+fn visibility_label(t: &Messages, visibility: Visibility) -> &'static str {
+    match visibility {
+        Visibility::Public => t.visibility_public,
+        Visibility::Members => t.visibility_members,
+        Visibility::Private => t.visibility_private,
+    }
+}
+
+pub fn role_label(t: &Messages, role: Role) -> &'static str {
+    match role {
+        Role::Reader => t.role_reader,
+        Role::Editor => t.role_editor,
+        Role::Admin => t.role_admin,
+    }
+}
+
+/// `/`: the wikis this person may read.
+pub fn farm_home(chrome: &Chrome, wikis: &[WikiItem]) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.wikis,
+        html! {
+            h1 { (chrome.farm_name) }
+            h2 { (t.wikis) }
+            @if wikis.is_empty() {
+                p.empty { (t.no_wikis) }
+            } @else {
+                ul.wiki-list {
+                    @for wiki in wikis {
+                        li {
+                            a.wiki-title href={ "/" (wiki.slug) "/" } { (wiki.title) }
+                            " "
+                            span.wiki-owner { (wiki.owner) }
+                            " "
+                            span class={ "badge visibility-" (wiki.visibility.as_str()) } {
+                                (visibility_label(t, wiki.visibility))
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+}
+
+pub struct PageInfo<'a> {
+    pub prefix: &'a str,
+    pub path: &'a str,
+    pub title: &'a str,
+    pub html: &'a SafeHtml,
+    /// Whether the Markdown opens with its own level-1 heading (then no title is added).
+    pub has_own_title: bool,
+    pub author: &'a str,
+    pub date: &'a str,
+}
+
+/// A rendered page.
+pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
+    let t = chrome.t();
+    let encoded = encode_path(info.path);
+    layout(
+        chrome,
+        info.title,
+        html! {
+            (breadcrumbs(info.prefix, info.path))
+            article.page {
+                @if !info.has_own_title {
+                    h1.page-title { (info.title) }
+                }
+                div.markdown { (info.html) }
+            }
+            p.page-meta {
+                (t.last_change) " : " (info.author) ", " (info.date)
+                " · "
+                a href={ (info.prefix) "_raw/" (encoded) } { (t.raw) }
+            }
+        },
+    )
+}
+
+fn breadcrumbs(prefix: &str, path: &str) -> Markup {
+    let segments: Vec<&str> = path.split('/').collect();
+    html! {
+        @if segments.len() > 1 {
+            nav.breadcrumbs {
+                @for (i, segment) in segments[..segments.len() - 1].iter().enumerate() {
+                    @if i > 0 { " / " }
+                    a href={ (prefix) "_pages#" (encode_path(&segments[..=i].join("/"))) } { (segment) }
+                }
+            }
+        }
+    }
+}
+
+/// A page that does not exist (yet).
+pub fn missing_page(chrome: &Chrome, name: &str, home: bool) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        if home { t.home } else { name },
+        html! {
+            article.page {
+                h1.page-title { (if home { t.home } else { name }) }
+                p.notice { (if home { t.no_home_page } else { t.page_missing }) }
+            }
+        },
+    )
+}
+
+/// `/{wiki}/_pages`: every page, grouped by folder.
+pub fn page_index(chrome: &Chrome, prefix: &str, pages: &[&str], files: &[&str]) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.pages,
+        html! {
+            h1 { (t.pages) }
+            @if pages.is_empty() {
+                p.empty { (t.no_pages) }
+            } @else {
+                ul.page-list {
+                    @for page in pages {
+                        li id=(encode_path(page)) {
+                            a href={ (prefix) (encode_path(page)) } { (page) }
+                        }
+                    }
+                }
+            }
+            @if !files.is_empty() {
+                h2 { "Fichiers / Files" }
+                ul.page-list {
+                    @for file in files {
+                        li { a href={ (prefix) "_files/" (encode_path(file)) } { (file) } }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// `/login`.
+pub fn login(chrome: &Chrome, next: &str, login: &str, error: Option<&str>) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.sign_in,
+        html! {
+            h1 { (t.sign_in) }
+            @if let Some(error) = error {
+                p.error role="alert" { (error) }
+            }
+            form.stack method="post" action="/login" {
+                input type="hidden" name="csrf" value=(chrome.csrf);
+                input type="hidden" name="next" value=(next);
+                label for="login" { (t.login) }
+                input #login type="text" name="login" value=(login) autocomplete="username" required autofocus;
+                label for="password" { (t.password) }
+                input #password type="password" name="password" autocomplete="current-password" required;
+                button.primary type="submit" { (t.sign_in) }
+            }
+        },
+    )
+}
+
+pub struct Membership<'a> {
+    pub organisation: &'a str,
+    pub role: Role,
+}
+
+/// `/account`.
+pub fn account(
+    chrome: &Chrome,
+    name: &str,
+    email: &str,
+    memberships: &[Membership],
+    farm_admin: bool,
+) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.account,
+        html! {
+            h1 { (t.account) }
+            p { strong { (name) } " · " (email) }
+            @if farm_admin { p.notice { (t.farm_admin) } }
+            h2 { (t.your_organisations) }
+            @if memberships.is_empty() {
+                p.empty { (t.no_organisation) }
+            } @else {
+                ul {
+                    @for m in memberships {
+                        li { (m.organisation) " — " (role_label(t, m.role)) }
+                    }
+                }
+            }
+        },
+    )
+}
+
+/// An error page: a title, an explanation, and what the person can do next.
+pub fn error_page(chrome: &Chrome, title: &str, message: &str, offer_sign_in: bool) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        title,
+        html! {
+            div.error-page {
+                h1 { (title) }
+                p { (message) }
+                @if offer_sign_in {
+                    p { a href={ "/login?next=" (query_value(chrome.here)) } { (t.not_found_sign_in) } }
+                }
+                p { a href="/" { (t.back_home) } }
+            }
+        },
+    )
+}

@@ -1,0 +1,183 @@
+//! Signing in and out, the account page and the choice of language.
+
+use axum::extract::rejection::FormRejection;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::error::Error;
+use crate::i18n::Lang;
+use crate::views::{self, Membership};
+
+use super::session::{self, is_local_path};
+use super::{Ctx, SharedState, blocking, error};
+
+/// A form that failed to parse is a bad request, answered with a page like any other error.
+fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, Error> {
+    form.map(|Form(value)| value)
+        .map_err(|rejection| Error::BadRequest(rejection.body_text()))
+}
+
+fn local_or_home(next: Option<&str>) -> String {
+    next.filter(|next| is_local_path(next))
+        .unwrap_or("/")
+        .to_owned()
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+pub async fn login_form(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
+    let next = local_or_home(query.next.as_deref());
+    views::login(&ctx.chrome(None), &next, "", None).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    login: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    submitted: Result<Form<LoginForm>, FormRejection>,
+) -> Result<Response, Error> {
+    let submitted = form(submitted)?;
+    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
+    let next = local_or_home(submitted.next.as_deref());
+    let login = submitted.login.trim().to_ascii_lowercase();
+    if login.len() > 64 || submitted.password.len() > 1024 {
+        return Err(Error::BadRequest("login or password too long".into()));
+    }
+    if let Some(wait) = state.sessions.sign_in_delay(&login, &ctx.address) {
+        tracing::warn!(%login, address = %ctx.address, "sign-in slowed down after repeated failures");
+        return Ok(error::too_many_attempts(wait.as_secs().max(1)));
+    }
+    let config = ctx.config.clone();
+    let checked_login = login.clone();
+    let password = submitted.password;
+    let accepted = blocking(move || {
+        Ok(config
+            .roster
+            .check_password(&checked_login, &password)
+            .is_some())
+    })
+    .await?;
+    if !accepted {
+        state.sessions.sign_in_failed(&login, &ctx.address);
+        tracing::info!(%login, address = %ctx.address, "sign-in refused");
+        let t = ctx.lang.messages();
+        let page = views::login(&ctx.chrome(None), &next, &login, Some(t.sign_in_failed));
+        return Ok((StatusCode::UNAUTHORIZED, page).into_response());
+    }
+    state.sessions.sign_in_succeeded(&login);
+    // A new session id at every sign-in: an id planted before sign-in is worth nothing after.
+    if let Some(old) = &ctx.session {
+        state.sessions.end(old);
+    }
+    let id = state.sessions.start(&login);
+    tracing::info!(%login, "signed in");
+    let cookie = session::set_cookie(
+        session::SESSION_COOKIE,
+        &id,
+        Some(session::session_max_age()),
+        ctx.config.farm.secure_cookies,
+    );
+    redirect_with_cookie(&next, &cookie)
+}
+
+fn redirect_with_cookie(next: &str, cookie: &str) -> Result<Response, Error> {
+    let mut response = Redirect::to(next).into_response();
+    let value = HeaderValue::from_str(cookie)
+        .map_err(|e| Error::Internal(format!("cookie header: {e}")))?;
+    response.headers_mut().append(header::SET_COOKIE, value);
+    Ok(response)
+}
+
+#[derive(Deserialize)]
+pub struct CsrfForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub async fn logout(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    submitted: Result<Form<CsrfForm>, FormRejection>,
+) -> Result<Response, Error> {
+    let submitted = form(submitted)?;
+    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
+    if let Some(id) = &ctx.session {
+        state.sessions.end(id);
+    }
+    let cookie = format!(
+        "{}; Max-Age=0",
+        session::set_cookie(
+            session::SESSION_COOKIE,
+            "",
+            None,
+            ctx.config.farm.secure_cookies
+        )
+    );
+    redirect_with_cookie("/", &cookie)
+}
+
+pub async fn account(ctx: Ctx) -> Result<Response, Error> {
+    let Some(login) = ctx.actor.as_deref() else {
+        return Ok(Redirect::to("/login?next=%2Faccount").into_response());
+    };
+    let person = ctx.config.roster.person(login).ok_or(Error::NotFound)?;
+    let memberships: Vec<Membership> = ctx
+        .config
+        .roster
+        .memberships(login)
+        .map(|(org, role)| Membership {
+            organisation: &org.name,
+            role,
+        })
+        .collect();
+    Ok(views::account(
+        &ctx.chrome(None),
+        &person.name,
+        &person.email,
+        &memberships,
+        person.farm_admin,
+    )
+    .into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LangForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    lang: String,
+    next: Option<String>,
+}
+
+pub async fn set_lang(
+    State(state): State<SharedState>,
+    ctx: Ctx,
+    submitted: Result<Form<LangForm>, FormRejection>,
+) -> Result<Response, Error> {
+    let submitted = form(submitted)?;
+    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
+    let lang = Lang::parse(&submitted.lang)
+        .ok_or_else(|| Error::BadRequest(format!("unknown language `{}`", submitted.lang)))?;
+    let cookie = session::set_cookie(
+        session::LANG_COOKIE,
+        lang.code(),
+        Some(std::time::Duration::from_secs(365 * 24 * 3600)),
+        ctx.config.farm.secure_cookies,
+    );
+    redirect_with_cookie(&local_or_home(submitted.next.as_deref()), &cookie)
+}

@@ -1,0 +1,42 @@
+//! Theme files: `themes/<theme>/style.css` from the themes folder, with the default theme built
+//! into the binary so that the farm has a face even without the folder.
+
+use axum::extract::{Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+
+use super::{Ctx, SharedState, blocking};
+
+const DEFAULT_STYLE: &str = include_str!("../../themes/default/style.css");
+
+pub async fn theme_file(
+    State(_state): State<SharedState>,
+    ctx: Ctx,
+    Path((theme, file)): Path<(String, String)>,
+) -> Result<Response, Error> {
+    let valid_name = !theme.is_empty()
+        && theme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if !valid_name || file != "style.css" {
+        return Err(Error::NotFound);
+    }
+    let path = ctx.config.farm.themes_dir.join(&theme).join(&file);
+    let is_default = theme == "default";
+    let css = blocking(move || match std::fs::read_to_string(&path) {
+        Ok(css) => Ok(css),
+        Err(_) if is_default => Ok(DEFAULT_STYLE.to_owned()),
+        Err(_) => Err(Error::NotFound),
+    })
+    .await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=300"),
+        ],
+        css,
+    )
+        .into_response())
+}

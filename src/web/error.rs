@@ -1,0 +1,93 @@
+//! Errors become responses here, and only here: the status, the log line, the page.
+//!
+//! A handler's error leaves an [`ErrorMark`] on its response; the context middleware, which knows
+//! the person and their language, turns the mark into a page. Internal causes are logged once and
+//! never shown.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::Error;
+use crate::views;
+
+use super::Ctx;
+
+/// The kind of error page a response should get.
+#[derive(Clone, Debug)]
+pub enum ErrorMark {
+    NotFound,
+    BadRequest(String),
+    Forbidden,
+    Unavailable,
+    Internal,
+    TooManyAttempts(u64),
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let (status, mark) = match self {
+            Error::NotFound => (StatusCode::NOT_FOUND, ErrorMark::NotFound),
+            Error::BadRequest(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadRequest(why)),
+            Error::Forbidden => (StatusCode::FORBIDDEN, ErrorMark::Forbidden),
+            Error::Unavailable(cause) => {
+                tracing::error!(%cause, "wiki unavailable");
+                (StatusCode::SERVICE_UNAVAILABLE, ErrorMark::Unavailable)
+            }
+            Error::Internal(cause) => {
+                tracing::error!(%cause, "internal error");
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorMark::Internal)
+            }
+        };
+        let mut response = status.into_response();
+        response.extensions_mut().insert(mark);
+        response
+    }
+}
+
+/// A too-many-attempts answer, with the seconds to wait.
+pub fn too_many_attempts(seconds: u64) -> Response {
+    let mut response = (
+        StatusCode::TOO_MANY_REQUESTS,
+        [("retry-after", seconds.to_string())],
+    )
+        .into_response();
+    response
+        .extensions_mut()
+        .insert(ErrorMark::TooManyAttempts(seconds));
+    response
+}
+
+/// The page for a marked response, keeping its status and headers.
+pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
+    let t = ctx.lang.messages();
+    let chrome = ctx.chrome(None);
+    let page = match &mark {
+        ErrorMark::NotFound => {
+            views::error_page(&chrome, t.not_found_title, t.not_found, ctx.actor.is_none())
+        }
+        ErrorMark::BadRequest(why) => {
+            let message = format!("{} ({why})", t.bad_request);
+            views::error_page(&chrome, t.bad_request_title, &message, false)
+        }
+        ErrorMark::Forbidden => {
+            views::error_page(&chrome, t.forbidden_title, t.forbidden, ctx.actor.is_none())
+        }
+        ErrorMark::Unavailable => {
+            views::error_page(&chrome, t.unavailable_title, t.unavailable, false)
+        }
+        ErrorMark::Internal => views::error_page(&chrome, t.internal_title, t.internal, false),
+        ErrorMark::TooManyAttempts(_) => {
+            views::error_page(&chrome, t.sign_in, t.too_many_attempts, false)
+        }
+    };
+    let (mut parts, _) = response.into_parts();
+    let page = page.into_response();
+    parts.headers.extend(page.headers().clone());
+    Response::from_parts(parts, page.into_body())
+}
+
+/// An error answered before any context exists: plain text, no detail.
+pub fn render_bare(error: Error) -> Response {
+    let status = error.into_response().status();
+    (status, status.canonical_reason().unwrap_or("error")).into_response()
+}

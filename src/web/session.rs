@@ -1,0 +1,261 @@
+//! Sessions, CSRF tokens, cookies and the slowing-down of repeated sign-in failures.
+//!
+//! A session names a person only; their rights are read from the roster at every request.
+//! Sessions live in memory: a restart signs everyone out, which is the safe direction.
+
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
+
+pub const SESSION_COOKIE: &str = "konbit_session";
+/// Anonymous visitors' forms (sign-in, language) are bound to this random cookie.
+pub const CSRF_COOKIE: &str = "konbit_csrf";
+pub const LANG_COOKIE: &str = "konbit_lang";
+
+const SESSION_IDLE: Duration = Duration::from_secs(14 * 24 * 3600);
+
+/// Failures allowed before each further attempt must wait, per login and per address.
+const FREE_FAILURES_PER_LOGIN: u32 = 5;
+const FREE_FAILURES_PER_ADDRESS: u32 = 20;
+/// Failures are forgotten after this long without a new one.
+const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
+const MAX_DELAY: Duration = Duration::from_secs(5 * 60);
+
+pub struct Sessions {
+    secret: [u8; 32],
+    live: Mutex<HashMap<String, Session>>,
+    failures: Mutex<HashMap<String, Failures>>,
+}
+
+struct Session {
+    login: String,
+    last_seen: Instant,
+}
+
+struct Failures {
+    count: u32,
+    last: Instant,
+}
+
+pub fn random_token() -> String {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).expect("the system random source is available");
+    hex(&bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Default for Sessions {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sessions {
+    pub fn new() -> Self {
+        let mut secret = [0u8; 32];
+        getrandom::fill(&mut secret).expect("the system random source is available");
+        Sessions {
+            secret,
+            live: Mutex::new(HashMap::new()),
+            failures: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Starts a session for a person; returns its id, the cookie's value.
+    pub fn start(&self, login: &str) -> String {
+        let id = random_token();
+        let mut live = self.live.lock().expect("sessions lock is never poisoned");
+        let now = Instant::now();
+        live.retain(|_, session| now.duration_since(session.last_seen) < SESSION_IDLE);
+        live.insert(
+            id.clone(),
+            Session {
+                login: login.to_owned(),
+                last_seen: now,
+            },
+        );
+        id
+    }
+
+    /// The login of a live session.
+    pub fn login(&self, id: &str) -> Option<String> {
+        let mut live = self.live.lock().expect("sessions lock is never poisoned");
+        let session = live.get_mut(id)?;
+        let now = Instant::now();
+        if now.duration_since(session.last_seen) >= SESSION_IDLE {
+            live.remove(id);
+            return None;
+        }
+        session.last_seen = now;
+        Some(session.login.clone())
+    }
+
+    pub fn end(&self, id: &str) {
+        self.live
+            .lock()
+            .expect("sessions lock is never poisoned")
+            .remove(id);
+    }
+
+    /// The CSRF token of forms shown to the holder of a cookie (session id or anonymous value):
+    /// a keyed hash of it, so it can be checked without storing anything.
+    pub fn csrf_token(&self, cookie_value: &str) -> String {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("any key length works");
+        mac.update(b"csrf:");
+        mac.update(cookie_value.as_bytes());
+        hex(&mac.finalize().into_bytes())
+    }
+
+    pub fn csrf_valid(&self, cookie_value: &str, token: &str) -> bool {
+        let expected = self.csrf_token(cookie_value);
+        // Constant-time comparison: the answer's timing must not reveal a prefix.
+        expected.len() == token.len()
+            && expected
+                .bytes()
+                .zip(token.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+
+    /// How long the caller must still wait before another sign-in attempt for this login from
+    /// this address, if at all.
+    pub fn sign_in_delay(&self, login: &str, address: &str) -> Option<Duration> {
+        let mut failures = self.failures.lock().expect("lock is never poisoned");
+        let now = Instant::now();
+        failures.retain(|_, f| now.duration_since(f.last) < FAILURE_MEMORY);
+        let wait = |key: &str, free: u32| {
+            let f = failures.get(key)?;
+            if f.count < free {
+                return None;
+            }
+            let delay = Duration::from_secs(1u64 << (f.count - free).min(16)).min(MAX_DELAY);
+            delay.checked_sub(now.duration_since(f.last))
+        };
+        let by_login = wait(&format!("login:{login}"), FREE_FAILURES_PER_LOGIN);
+        let by_address = wait(&format!("address:{address}"), FREE_FAILURES_PER_ADDRESS);
+        by_login.max(by_address)
+    }
+
+    pub fn sign_in_failed(&self, login: &str, address: &str) {
+        let mut failures = self.failures.lock().expect("lock is never poisoned");
+        let now = Instant::now();
+        for key in [format!("login:{login}"), format!("address:{address}")] {
+            let entry = failures.entry(key).or_insert(Failures {
+                count: 0,
+                last: now,
+            });
+            entry.count += 1;
+            entry.last = now;
+        }
+    }
+
+    pub fn sign_in_succeeded(&self, login: &str) {
+        self.failures
+            .lock()
+            .expect("lock is never poisoned")
+            .remove(&format!("login:{login}"));
+    }
+}
+
+/// The value of a cookie in a `Cookie` header.
+pub fn cookie<'a>(header: &'a str, name: &str) -> Option<&'a str> {
+    header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then_some(value)
+    })
+}
+
+/// A `Set-Cookie` value for a cookie scripts cannot read.
+pub fn set_cookie(name: &str, value: &str, max_age: Option<Duration>, secure: bool) -> String {
+    let mut cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Lax");
+    if let Some(max_age) = max_age {
+        cookie.push_str(&format!("; Max-Age={}", max_age.as_secs()));
+    }
+    if secure {
+        cookie.push_str("; Secure");
+    }
+    cookie
+}
+
+pub fn session_max_age() -> Duration {
+    SESSION_IDLE
+}
+
+/// Whether a return address after sign-in is a path of this site: never another host
+/// (`//host`, `/\host`, `https://…`), never a control character.
+pub fn is_local_path(next: &str) -> bool {
+    next.starts_with('/')
+        && !next.starts_with("//")
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control)
+        && !next.to_ascii_lowercase().contains("%5c")
+        && !next.starts_with("/%2f")
+        && !next.starts_with("/%2F")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_paths() {
+        for good in ["/", "/remix/Home", "/remix/Caf%C3%A9?x=1"] {
+            assert!(is_local_path(good), "{good}");
+        }
+        for bad in [
+            "",
+            "remix",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example/",
+            "/%5Cevil.example",
+            "/\tevil",
+            "/%2F/evil.example",
+            " /x",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_local_path(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn csrf_tokens_are_bound_to_their_cookie() {
+        let sessions = Sessions::new();
+        let token = sessions.csrf_token("abc");
+        assert!(sessions.csrf_valid("abc", &token));
+        assert!(!sessions.csrf_valid("abd", &token));
+        assert!(!sessions.csrf_valid("abc", ""));
+        assert!(
+            !Sessions::new().csrf_valid("abc", &token),
+            "another process's secret"
+        );
+    }
+
+    #[test]
+    fn repeated_failures_are_slowed_down() {
+        let sessions = Sessions::new();
+        for _ in 0..FREE_FAILURES_PER_LOGIN {
+            assert_eq!(sessions.sign_in_delay("alice", "1.2.3.4"), None);
+            sessions.sign_in_failed("alice", "1.2.3.4");
+        }
+        assert!(sessions.sign_in_delay("alice", "5.6.7.8").is_some());
+        assert_eq!(sessions.sign_in_delay("bob", "5.6.7.8"), None);
+        sessions.sign_in_succeeded("alice");
+        assert_eq!(sessions.sign_in_delay("alice", "5.6.7.8"), None);
+    }
+
+    #[test]
+    fn sessions_name_a_person() {
+        let sessions = Sessions::new();
+        let id = sessions.start("alice");
+        assert_eq!(sessions.login(&id).as_deref(), Some("alice"));
+        sessions.end(&id);
+        assert_eq!(sessions.login(&id), None);
+    }
+}
