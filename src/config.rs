@@ -56,6 +56,10 @@ pub struct FarmSettings {
     pub base_url: Option<String>,
     /// Cookies carry `Secure` when the farm is served over https.
     pub secure_cookies: bool,
+    /// Largest page, in bytes of Markdown.
+    pub max_page_bytes: usize,
+    /// Largest attachment, in bytes.
+    pub max_upload_bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -146,6 +150,17 @@ struct RawFarm {
     #[serde(default = "default_lang")]
     default_lang: Spanned<String>,
     base_url: Option<Spanned<String>>,
+    #[serde(default = "default_max_page_kib")]
+    max_page_kib: Spanned<u64>,
+    #[serde(default = "default_max_upload_mib")]
+    max_upload_mib: Spanned<u64>,
+}
+
+fn default_max_page_kib() -> Spanned<u64> {
+    Spanned::new(0..0, 1024)
+}
+fn default_max_upload_mib() -> Spanned<u64> {
+    Spanned::new(0..0, 10)
 }
 
 fn default_listen() -> Spanned<String> {
@@ -449,6 +464,22 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
         }
     }
     let themes_dir = dir.join(&raw.farm.themes_dir);
+    let max_page_kib = *raw.farm.max_page_kib.get_ref();
+    if !(1..=64 * 1024).contains(&max_page_kib) {
+        source.error(
+            &raw.farm.max_page_kib,
+            "farm.max_page_kib",
+            "expected 1 to 65536 (KiB)",
+        );
+    }
+    let max_upload_mib = *raw.farm.max_upload_mib.get_ref();
+    if !(1..=1024).contains(&max_upload_mib) {
+        source.error(
+            &raw.farm.max_upload_mib,
+            "farm.max_upload_mib",
+            "expected 1 to 1024 (MiB)",
+        );
+    }
     let farm = FarmSettings {
         name: raw.farm.name,
         listen,
@@ -460,6 +491,8 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
             .base_url
             .map(|url| url.into_inner().trim_end_matches('/').to_owned()),
         secure_cookies,
+        max_page_bytes: (max_page_kib as usize) << 10,
+        max_upload_bytes: (max_upload_mib as usize) << 20,
     };
 
     let mut wikis = BTreeMap::new();

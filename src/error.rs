@@ -13,6 +13,8 @@ pub enum Error {
     BadRequest(String),
     /// The actor may see this but not do that.
     Forbidden,
+    /// The content is larger than the farm accepts; the text says the limit.
+    TooLarge(String),
     /// A wiki's repository cannot be read; the other wikis keep working.
     Unavailable(String),
     /// Anything else: logged with its cause, shown without it.
@@ -25,6 +27,7 @@ impl fmt::Display for Error {
             Error::NotFound => f.write_str("not found"),
             Error::BadRequest(why) => write!(f, "bad request: {why}"),
             Error::Forbidden => f.write_str("forbidden"),
+            Error::TooLarge(why) => write!(f, "too large: {why}"),
             Error::Unavailable(why) => write!(f, "unavailable: {why}"),
             Error::Internal(why) => write!(f, "internal error: {why}"),
         }

@@ -14,12 +14,16 @@ use crate::config::{self, Config, ConfigErrors, WikiConfig};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::page_path::{PagePath, WikiSlug};
-use crate::wiki::{Listing, Wiki, store};
+use crate::wiki::store::{self, Activity};
+use crate::wiki::{Listing, Wiki};
 
 /// Memory budgets of the shared caches. Both hold derived state keyed by git object ids, so an
 /// evicted entry only costs its recomputation.
 const RENDER_CACHE_BYTES: usize = 64 << 20;
 const LISTING_CACHE_BYTES: usize = 16 << 20;
+const RECENT_CACHE_BYTES: usize = 8 << 20;
+/// Commits kept in a wiki's recent changes.
+pub const RECENT_LIMIT: usize = 50;
 
 type RenderKey = (Oid, PagePath, String);
 
@@ -28,8 +32,11 @@ pub struct Farm {
     config: RwLock<Arc<Config>>,
     /// The texts the current configuration was read from, to notice changes on disk.
     loaded_texts: Mutex<(String, String)>,
-    pub(crate) renders: crate::cache::BoundedCache<RenderKey, Arc<Rendered>>,
+    /// A rendered page and the page it redirects to, if it is a redirect page.
+    pub(crate) renders: crate::cache::BoundedCache<RenderKey, (Arc<Rendered>, Option<PagePath>)>,
     pub(crate) listings: crate::cache::BoundedCache<Oid, Arc<Listing>>,
+    /// A branch head → its newest commits with the files they changed.
+    recents: crate::cache::BoundedCache<Oid, Arc<Vec<Activity>>>,
 }
 
 /// What `Farm::reload` found.
@@ -50,6 +57,7 @@ impl Farm {
             loaded_texts: Mutex::new(texts),
             renders: crate::cache::BoundedCache::new(RENDER_CACHE_BYTES),
             listings: crate::cache::BoundedCache::new(LISTING_CACHE_BYTES),
+            recents: crate::cache::BoundedCache::new(RECENT_CACHE_BYTES),
         })
     }
 
@@ -141,6 +149,48 @@ impl Farm {
         }
         let slug = settings.slug.clone();
         Ok(Wiki::new(self, config, slug, actor.map(str::to_owned)))
+    }
+
+    /// "The branch of wiki W moved from A to B": the one path by which derived state follows a
+    /// change, whether it came from a browser save or a git push. Derived state is keyed by git
+    /// object ids, so it can never be stale; this brings the new head's page list and recent
+    /// changes up to date at once, so that the next reader does not pay for them.
+    pub fn branch_moved(&self, slug: &WikiSlug, from: Option<Oid>, to: Oid) {
+        tracing::info!(wiki = %slug, from = %from.map_or_else(|| "none".to_owned(), |id| id.to_string()), %to, "branch moved");
+        let config = self.config();
+        let Ok(repo) = store::open(&config.repo_path(slug)) else {
+            return;
+        };
+        let updated = store::tree_of(&repo, to).and_then(|tree| {
+            if self.listings.get(&tree).is_none() {
+                let listing = Arc::new(store::list(&repo, tree)?);
+                self.listings.insert(tree, listing.clone(), listing.size());
+            }
+            self.recent_of(&repo, to).map(|_| ())
+        });
+        if let Err(error) = updated {
+            tracing::warn!(wiki = %slug, %error, "derived state not updated; it will be on first use");
+        }
+    }
+
+    /// The newest changes up to `head`, computed once per head.
+    pub(crate) fn recent_of(
+        &self,
+        repo: &git2::Repository,
+        head: Oid,
+    ) -> Result<Arc<Vec<Activity>>> {
+        if let Some(recent) = self.recents.get(&head) {
+            return Ok(recent);
+        }
+        let recent = Arc::new(store::recent(repo, head, RECENT_LIMIT)?);
+        let size = recent
+            .iter()
+            .map(|a| {
+                a.revision.message.len() + a.paths.iter().map(|p| p.len() + 24).sum::<usize>() + 128
+            })
+            .sum();
+        self.recents.insert(head, recent.clone(), size);
+        Ok(recent)
     }
 
     /// The wikis an actor may read, in slug order.

@@ -11,6 +11,9 @@ use crate::i18n::{Lang, Messages};
 use crate::markdown::{SafeHtml, encode_path};
 use crate::roster::Role;
 
+mod editing;
+pub use editing::*;
+
 /// What every page shows around its content: the farm, the wiki, the person, the language.
 pub struct Chrome<'a> {
     pub lang: Lang,
@@ -36,7 +39,7 @@ impl Chrome<'_> {
     }
 }
 
-fn query_value(value: &str) -> String {
+pub(crate) fn query_value(value: &str) -> String {
     percent_encoding::utf8_percent_encode(value, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
@@ -54,6 +57,9 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                 meta charset="utf-8";
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (full_title) }
+                @if let Some(wiki) = &chrome.wiki {
+                    link rel="alternate" type="application/atom+xml" title=(t.feed) href={ (wiki.prefix) "_feed.atom" };
+                }
                 link rel="stylesheet" href={ "/_theme/" (chrome.theme) "/style.css" };
             }
             body {
@@ -63,6 +69,10 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                         a.wiki-name href=(wiki.prefix) { (wiki.title) }
                         nav.wiki-nav {
                             a href={ (wiki.prefix) "_pages" } { (t.pages) }
+                            " "
+                            a href={ (wiki.prefix) "_recent" } { (t.recent_changes) }
+                            " "
+                            a href={ (wiki.prefix) "_files/" } { (t.files) }
                         }
                     }
                     div.account {
@@ -121,7 +131,7 @@ pub fn role_label(t: &Messages, role: Role) -> &'static str {
 }
 
 /// `/`: the wikis this person may read.
-pub fn farm_home(chrome: &Chrome, wikis: &[WikiItem]) -> Markup {
+pub fn farm_home(chrome: &Chrome, wikis: &[WikiItem], recent: &[RecentItem]) -> Markup {
     let t = chrome.t();
     layout(
         chrome,
@@ -146,6 +156,10 @@ pub fn farm_home(chrome: &Chrome, wikis: &[WikiItem]) -> Markup {
                     }
                 }
             }
+            @if !wikis.is_empty() {
+                h2 { (t.recent_changes) }
+                (recent_list(chrome, recent))
+            }
         },
     )
 }
@@ -159,6 +173,12 @@ pub struct PageInfo<'a> {
     pub has_own_title: bool,
     pub author: &'a str,
     pub date: &'a str,
+    /// Whether to show the editing controls.
+    pub can_write: bool,
+    /// A message shown above the page (saved, redirected from…).
+    pub notice: Option<&'a str>,
+    /// When showing an old revision: its commit id.
+    pub revision: Option<&'a str>,
 }
 
 /// A rendered page.
@@ -170,6 +190,16 @@ pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
         info.title,
         html! {
             (breadcrumbs(info.prefix, info.path))
+            (page_actions(t, info.prefix, &encoded, info.can_write))
+            @if let Some(notice) = info.notice {
+                p.notice role="status" { (notice) }
+            }
+            @if info.revision.is_some() {
+                p.notice {
+                    (t.old_revision) " " (info.date) ". "
+                    a href={ (info.prefix) (encoded) } { (t.current_page) }
+                }
+            }
             article.page {
                 @if !info.has_own_title {
                     h1.page-title { (info.title) }
@@ -185,7 +215,7 @@ pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
     )
 }
 
-fn breadcrumbs(prefix: &str, path: &str) -> Markup {
+pub(crate) fn breadcrumbs(prefix: &str, path: &str) -> Markup {
     let segments: Vec<&str> = path.split('/').collect();
     html! {
         @if segments.len() > 1 {
@@ -199,29 +229,77 @@ fn breadcrumbs(prefix: &str, path: &str) -> Markup {
     }
 }
 
-/// A page that does not exist (yet).
-pub fn missing_page(chrome: &Chrome, name: &str, home: bool) -> Markup {
+/// The links to act on a page: history for everyone who reads it, editing for writers.
+fn page_actions(t: &Messages, prefix: &str, encoded: &str, can_write: bool) -> Markup {
+    html! {
+        nav.page-actions {
+            @if can_write {
+                a href={ (prefix) "_edit/" (encoded) } { (t.edit) }
+                " "
+            }
+            a href={ (prefix) "_history/" (encoded) } { (t.history) }
+            @if can_write {
+                " "
+                a href={ (prefix) "_rename/" (encoded) } { (t.rename) }
+                " "
+                a href={ (prefix) "_delete/" (encoded) } { (t.delete) }
+            }
+        }
+    }
+}
+
+/// A page that does not exist (yet); editors are offered its creation.
+pub fn missing_page(
+    chrome: &Chrome,
+    prefix: &str,
+    path: Option<&str>,
+    can_write: bool,
+    signed_in: bool,
+) -> Markup {
     let t = chrome.t();
+    let home = path.is_none();
+    let name = path.map_or(t.home, |p| p.rsplit('/').next().unwrap_or(p));
+    let target = path.unwrap_or(crate::wiki::HOME_PAGES[0]);
     layout(
         chrome,
-        if home { t.home } else { name },
+        name,
         html! {
             article.page {
-                h1.page-title { (if home { t.home } else { name }) }
+                h1.page-title { (name) }
                 p.notice { (if home { t.no_home_page } else { t.page_missing }) }
+                @if can_write {
+                    p { a.button.primary href={ (prefix) "_edit/" (encode_path(target)) } { (t.create_this_page) } }
+                } @else if !signed_in {
+                    p { a href={ "/login?next=" (query_value(chrome.here)) } { (t.sign_in_to_edit) } }
+                }
             }
         },
     )
 }
 
 /// `/{wiki}/_pages`: every page, grouped by folder.
-pub fn page_index(chrome: &Chrome, prefix: &str, pages: &[&str], files: &[&str]) -> Markup {
+pub fn page_index(
+    chrome: &Chrome,
+    prefix: &str,
+    pages: &[&str],
+    files: &[&str],
+    can_write: bool,
+) -> Markup {
     let t = chrome.t();
     layout(
         chrome,
         t.pages,
         html! {
             h1 { (t.pages) }
+            @if can_write {
+                form.inline.new-page method="get" action={ (prefix) "_new" } {
+                    label for="new-page" { (t.page_name) }
+                    " "
+                    input #new-page type="text" name="name" required;
+                    " "
+                    button type="submit" { (t.new_page) }
+                }
+            }
             @if pages.is_empty() {
                 p.empty { (t.no_pages) }
             } @else {
@@ -234,12 +312,41 @@ pub fn page_index(chrome: &Chrome, prefix: &str, pages: &[&str], files: &[&str])
                 }
             }
             @if !files.is_empty() {
-                h2 { "Fichiers / Files" }
+                h2 { (t.files) }
                 ul.page-list {
                     @for file in files {
                         li { a href={ (prefix) "_files/" (encode_path(file)) } { (file) } }
                     }
                 }
+            }
+        },
+    )
+}
+
+/// The form that names a new page; shown again with the refused name and, when it came from the
+/// editor, the person's text.
+pub fn new_page_form(
+    chrome: &Chrome,
+    prefix: &str,
+    name: &str,
+    error: Option<&str>,
+    text: Option<&str>,
+) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.new_page,
+        html! {
+            h1 { (t.new_page) }
+            @if let Some(error) = error { p.error role="alert" { (error) } }
+            form.stack method="get" action={ (prefix) "_new" } {
+                label for="name" { (t.page_name) }
+                input #name type="text" name="name" value=(name) required;
+                button.primary type="submit" { (t.new_page) }
+            }
+            @if let Some(text) = text {
+                label for="kept" { (t.text_label) }
+                textarea #kept readonly rows="16" { (text) }
             }
         },
     )

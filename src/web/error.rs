@@ -18,6 +18,7 @@ pub enum ErrorMark {
     NotFound,
     BadRequest(String),
     Forbidden,
+    TooLarge(String),
     Unavailable,
     Internal,
     TooManyAttempts(u64),
@@ -29,6 +30,7 @@ impl IntoResponse for Error {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorMark::NotFound),
             Error::BadRequest(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadRequest(why)),
             Error::Forbidden => (StatusCode::FORBIDDEN, ErrorMark::Forbidden),
+            Error::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorMark::TooLarge(why)),
             Error::Unavailable(cause) => {
                 tracing::error!(%cause, "wiki unavailable");
                 (StatusCode::SERVICE_UNAVAILABLE, ErrorMark::Unavailable)
@@ -71,6 +73,10 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
         }
         ErrorMark::Forbidden => {
             views::error_page(&chrome, t.forbidden_title, t.forbidden, ctx.actor.is_none())
+        }
+        ErrorMark::TooLarge(why) => {
+            let message = format!("{} ({why})", t.too_large);
+            views::error_page(&chrome, t.too_large_title, &message, false)
         }
         ErrorMark::Unavailable => {
             views::error_page(&chrome, t.unavailable_title, t.unavailable, false)

@@ -6,6 +6,7 @@
 
 mod account;
 mod assets;
+mod edit;
 mod error;
 mod pages;
 pub mod session;
@@ -58,7 +59,12 @@ pub fn router(state: SharedState) -> Router {
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
         .route("/{wiki}", get(pages::wiki_without_slash))
         .route("/{wiki}/", get(pages::wiki_get))
-        .route("/{wiki}/{*rest}", get(pages::wiki_get))
+        .route(
+            "/{wiki}/{*rest}",
+            get(pages::wiki_get).post(pages::wiki_post),
+        )
+        // Each form and upload handler enforces its own limit from the configuration.
+        .layer(axum::extract::DefaultBodyLimit::disable())
         .fallback(pages::not_found)
         .with_state(state)
 }
@@ -138,6 +144,8 @@ pub struct Ctx {
     /// The address as the browser sees it (before host routing), for `next=`.
     pub here: String,
     pub address: String,
+    /// `scheme://host` of the farm as the browser reaches it, for absolute links (feeds).
+    pub origin: String,
     /// The cookie value the CSRF token was made from.
     csrf_source: String,
 }
@@ -215,6 +223,13 @@ async fn context(
         .and_then(|h| h.to_str().ok())
         .unwrap_or("");
     let host_wiki = Farm::wiki_for_host(&config, host).cloned();
+    let origin = match (&config.farm.base_url, &host_wiki) {
+        (Some(base), None) => base.clone(),
+        _ => format!(
+            "http://{}",
+            if host.is_empty() { "localhost" } else { host }
+        ),
+    };
     if let Some(slug) = &host_wiki {
         let path = request.uri().path();
         if !FARM_PATHS
@@ -272,6 +287,7 @@ async fn context(
         host_wiki,
         here,
         address: peer.ip().to_string(),
+        origin,
         csrf_source,
     };
     request.extensions_mut().insert(ctx.clone());

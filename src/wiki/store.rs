@@ -164,3 +164,297 @@ fn write_folder(
     }
     Ok(builder.write()?)
 }
+
+/// The branch HEAD names (`refs/heads/main` for repositories konbit created).
+pub fn branch(repo: &Repository) -> Result<String> {
+    let head = repo.find_reference("HEAD")?;
+    Ok(head.symbolic_target().unwrap_or(DEFAULT_BRANCH).to_owned())
+}
+
+/// One change to a tree: a file written with these bytes, or removed.
+pub enum Change<'a> {
+    Put(&'a str, &'a [u8]),
+    Delete(&'a str),
+}
+
+/// Writes a new tree: `base` with `changes` applied. Only the trees along the changed paths are
+/// rebuilt; folders left empty disappear.
+pub fn write_tree(repo: &Repository, base: Option<Oid>, changes: &[Change]) -> Result<Oid> {
+    let mut edits: Vec<(Vec<&str>, Option<Oid>)> = Vec::with_capacity(changes.len());
+    for change in changes {
+        match change {
+            Change::Put(path, bytes) => {
+                edits.push((path.split('/').collect(), Some(repo.blob(bytes)?)))
+            }
+            Change::Delete(path) => edits.push((path.split('/').collect(), None)),
+        }
+    }
+    let base = base.map(|id| repo.find_tree(id)).transpose()?;
+    let tree = update_tree(repo, base.as_ref(), &edits)?;
+    match tree {
+        Some(tree) => Ok(tree),
+        // Every file removed: the empty tree.
+        None => Ok(repo.treebuilder(None)?.write()?),
+    }
+}
+
+fn update_tree(
+    repo: &Repository,
+    base: Option<&git2::Tree>,
+    edits: &[(Vec<&str>, Option<Oid>)],
+) -> Result<Option<Oid>> {
+    let mut builder = repo.treebuilder(base)?;
+    let mut names: Vec<&str> = edits.iter().map(|(segments, _)| segments[0]).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let here: Vec<&(Vec<&str>, Option<Oid>)> = edits
+            .iter()
+            .filter(|(segments, _)| segments[0] == name)
+            .collect();
+        for (segments, blob) in here.iter().filter(|(segments, _)| segments.len() == 1) {
+            let _ = segments;
+            match blob {
+                Some(blob) => {
+                    builder.insert(name, *blob, FileMode::Blob.into())?;
+                }
+                None => {
+                    if builder.get(name)?.is_some() {
+                        builder.remove(name)?;
+                    }
+                }
+            }
+        }
+        let deeper: Vec<(Vec<&str>, Option<Oid>)> = here
+            .iter()
+            .filter(|(segments, _)| segments.len() > 1)
+            .map(|(segments, blob)| (segments[1..].to_vec(), *blob))
+            .collect();
+        if deeper.is_empty() {
+            continue;
+        }
+        let subtree = match builder.get(name)? {
+            Some(entry) if entry.kind() == Some(ObjectType::Tree) => {
+                Some(repo.find_tree(entry.id())?)
+            }
+            _ => None,
+        };
+        match update_tree(repo, subtree.as_ref(), &deeper)? {
+            Some(tree) => {
+                builder.insert(name, tree, FileMode::Tree.into())?;
+            }
+            None => {
+                if builder.get(name)?.is_some() {
+                    builder.remove(name)?;
+                }
+            }
+        }
+    }
+    if builder.is_empty() {
+        return Ok(None);
+    }
+    Ok(Some(builder.write()?))
+}
+
+/// Someone else moved the branch first: the caller starts again from the new head.
+pub struct Moved;
+
+/// Commits `tree` on top of `parent` and moves the branch with a compare-and-swap on `parent`:
+/// never a blind overwrite, so a concurrent save or push is never lost.
+pub fn commit(
+    repo: &Repository,
+    parent: Option<Oid>,
+    tree: Oid,
+    author: &Signature,
+    message: &str,
+) -> Result<std::result::Result<Oid, Moved>> {
+    let branch = branch(repo)?;
+    let tree = repo.find_tree(tree)?;
+    let parents = parent.map(|id| repo.find_commit(id)).transpose()?;
+    let parent_refs: Vec<&git2::Commit> = parents.iter().collect();
+    let commit = repo.commit(None, author, author, message, &tree, &parent_refs)?;
+    let log = format!("konbit: {}", message.lines().next().unwrap_or(""));
+    let moved = match parent {
+        Some(parent) => repo.reference_matching(&branch, commit, true, parent, &log),
+        None => repo.reference(&branch, commit, false, &log),
+    };
+    match moved {
+        Ok(_) => Ok(Ok(commit)),
+        Err(error)
+            if matches!(
+                error.code(),
+                ErrorCode::Modified | ErrorCode::Locked | ErrorCode::Exists
+            ) =>
+        {
+            Ok(Err(Moved))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// The tree of a commit.
+pub fn tree_of(repo: &Repository, commit: Oid) -> Result<Oid> {
+    Ok(repo.find_commit(commit)?.tree_id())
+}
+
+/// Whether `ancestor` is `descendant` or one of its ancestors.
+pub fn is_ancestor(repo: &Repository, ancestor: Oid, descendant: Oid) -> Result<bool> {
+    Ok(ancestor == descendant || repo.graph_descendant_of(descendant, ancestor)?)
+}
+
+/// One commit, as history shows it.
+#[derive(Clone, Debug)]
+pub struct Revision {
+    pub commit: Oid,
+    pub author: String,
+    pub email: String,
+    pub time: i64,
+    pub message: String,
+    /// The stored path of the file at this revision (it changes across renames).
+    pub path: String,
+}
+
+fn revision(commit: &git2::Commit, path: &str) -> Revision {
+    Revision {
+        commit: commit.id(),
+        author: commit.author().name().unwrap_or("?").to_owned(),
+        email: commit.author().email().unwrap_or("").to_owned(),
+        time: commit.time().seconds(),
+        message: commit.message().unwrap_or("").trim().to_owned(),
+        path: path.to_owned(),
+    }
+}
+
+fn blob_at(tree: &git2::Tree, path: &str) -> Option<Oid> {
+    let entry = tree.get_path(Path::new(path)).ok()?;
+    (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
+}
+
+/// The commits that changed the file at `path`, newest first, following renames: when the file
+/// appears in a commit, a file removed by that same commit with the same or similar content is
+/// taken as its former name.
+pub fn file_history(
+    repo: &Repository,
+    head: Oid,
+    path: &str,
+    skip: usize,
+    limit: usize,
+) -> Result<(Vec<Revision>, bool)> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+    walk.push(head)?;
+    walk.simplify_first_parent()?;
+    let mut current = path.to_owned();
+    let mut found = Vec::new();
+    let mut seen = 0usize;
+    for id in walk {
+        let commit = repo.find_commit(id?)?;
+        let tree = commit.tree()?;
+        let Some(blob) = blob_at(&tree, &current) else {
+            // The file does not exist here (deleted later, or not yet created): keep walking
+            // only while we have not met it at all.
+            if found.is_empty() && seen == 0 {
+                continue;
+            }
+            break;
+        };
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree()?),
+            Err(_) => None,
+        };
+        let before = parent_tree.as_ref().and_then(|t| blob_at(t, &current));
+        if before == Some(blob) {
+            continue;
+        }
+        if seen >= skip {
+            if found.len() == limit {
+                return Ok((found, true));
+            }
+            found.push(revision(&commit, &current));
+        }
+        seen += 1;
+        if before.is_none() {
+            match parent_tree
+                .as_ref()
+                .map(|parent| renamed_from(repo, parent, &tree, &current))
+            {
+                Some(Ok(Some(old))) => current = old,
+                Some(Err(error)) => return Err(error),
+                _ => break,
+            }
+        }
+    }
+    Ok((found, false))
+}
+
+/// The path a file added as `path` in `tree` had in `parent`, if the commit renamed it.
+fn renamed_from(
+    repo: &Repository,
+    parent: &git2::Tree,
+    tree: &git2::Tree,
+    path: &str,
+) -> Result<Option<String>> {
+    let mut diff = repo.diff_tree_to_tree(Some(parent), Some(tree), None)?;
+    let mut options = git2::DiffFindOptions::new();
+    options.renames(true);
+    diff.find_similar(Some(&mut options))?;
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Renamed
+            && delta.new_file().path().and_then(Path::to_str) == Some(path)
+        {
+            return Ok(delta
+                .old_file()
+                .path()
+                .and_then(Path::to_str)
+                .map(str::to_owned));
+        }
+    }
+    Ok(None)
+}
+
+/// A commit and the files it changed (stored paths), for recent changes and feeds.
+#[derive(Clone, Debug)]
+pub struct Activity {
+    pub revision: Revision,
+    pub paths: Vec<String>,
+}
+
+/// The newest `limit` commits of the branch with the files each changed.
+pub fn recent(repo: &Repository, head: Oid, limit: usize) -> Result<Vec<Activity>> {
+    let mut walk = repo.revwalk()?;
+    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
+    walk.push(head)?;
+    walk.simplify_first_parent()?;
+    let mut activity = Vec::new();
+    for id in walk.take(limit) {
+        let commit = repo.find_commit(id?)?;
+        let tree = commit.tree()?;
+        let parent_tree = match commit.parent(0) {
+            Ok(parent) => Some(parent.tree()?),
+            Err(_) => None,
+        };
+        let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+        let paths = diff
+            .deltas()
+            .filter_map(|delta| {
+                delta
+                    .new_file()
+                    .path()
+                    .or_else(|| delta.old_file().path())
+                    .and_then(Path::to_str)
+                    .map(str::to_owned)
+            })
+            .collect();
+        activity.push(Activity {
+            revision: revision(&commit, ""),
+            paths,
+        });
+    }
+    Ok(activity)
+}
+
+/// The bytes of a stored path at a commit.
+pub fn read_at(repo: &Repository, commit: Oid, stored_path: &str) -> Result<Option<Vec<u8>>> {
+    let tree = tree_of(repo, commit)?;
+    Ok(read(repo, tree, stored_path)?.map(|(_, bytes)| bytes))
+}

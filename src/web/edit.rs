@@ -1,0 +1,538 @@
+//! Changing wikis from the browser: the editor and its preview, saves with merges and conflicts,
+//! new pages, renames, deletions, reverts and uploads.
+//!
+//! Every handler here reaches the wiki through `At::run(Action::Write, …)`, so the access policy
+//! is asked before anything is read or written, and checks the form's CSRF token before acting.
+
+use axum::body::to_bytes;
+use axum::extract::{FromRequest, Multipart, Request};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+use crate::access::Action;
+use crate::error::{Error, Result};
+use crate::markdown::encode_path;
+use crate::page_path::PagePath;
+use crate::views::{self, Editor, EditorState};
+use crate::wiki::SaveOutcome;
+
+use super::pages::{At, parse_oid};
+use super::{Ctx, SharedState};
+
+/// Room for the other fields of a form besides its text.
+const FORM_OVERHEAD: usize = 64 << 10;
+
+/// A visitor who opens a page meant for writers is sent to sign in first.
+pub fn sign_in_to_write(ctx: &Ctx, result: Result<Response>) -> Result<Response> {
+    match result {
+        Err(Error::Forbidden) if ctx.actor.is_none() => Ok(Redirect::to(&format!(
+            "/login?next={}",
+            views::query_value(&ctx.here)
+        ))
+        .into_response()),
+        other => other,
+    }
+}
+
+/// Reads a URL-encoded form of at most `limit` bytes: 413 beyond, 400 when malformed.
+async fn read_form<T: serde::de::DeserializeOwned>(request: Request, limit: usize) -> Result<T> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large(limit));
+    }
+    let bytes = to_bytes(request.into_body(), limit)
+        .await
+        .map_err(|_| too_large(limit))?;
+    serde_urlencoded::from_bytes(&bytes)
+        .map_err(|error| Error::BadRequest(format!("malformed form: {error}")))
+}
+
+fn too_large(limit: usize) -> Error {
+    Error::TooLarge(format!("limit: {} KiB", limit >> 10))
+}
+
+#[derive(Deserialize)]
+struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    message: String,
+    #[serde(default)]
+    base: String,
+    #[serde(default)]
+    action: String,
+}
+
+fn page_url(at: &At, path: &PagePath) -> String {
+    format!("{}{}", at.prefix, encode_path(path.as_str()))
+}
+
+/// `GET /{wiki}/_edit/{page}`.
+pub async fn editor_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
+    let wanted = path.clone();
+    let (text, head, clash) = at
+        .run(Action::Write, move |wiki| {
+            let (text, head) = wiki.source(&wanted)?;
+            let clash = match text {
+                None => crate::wiki::clash(&*wiki.listing()?, &wanted),
+                Some(_) => None,
+            };
+            Ok((text, head, clash))
+        })
+        .await?;
+    let creating = text.is_none();
+    let base = head.map(|h| h.to_string()).unwrap_or_default();
+    let clash = clash.map(|c| c.as_str().to_owned());
+    let state = match &clash {
+        Some(existing) => EditorState::Clash(existing),
+        None => EditorState::Fresh,
+    };
+    let initial = text.unwrap_or_else(|| format!("# {}\n\n", path.name()));
+    render_editor(
+        ctx,
+        at,
+        &path,
+        &initial,
+        "",
+        &base,
+        creating,
+        state,
+        StatusCode::OK,
+    )
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render_editor(
+    ctx: &Ctx,
+    at: &At,
+    path: &PagePath,
+    text: &str,
+    message: &str,
+    base: &str,
+    creating: bool,
+    state: EditorState,
+    status: StatusCode,
+) -> Result<Response> {
+    let chrome = at.chrome(ctx)?;
+    let editor = Editor {
+        prefix: &at.prefix,
+        path: path.as_str(),
+        text,
+        message,
+        base,
+        creating,
+        max_chars: ctx.config.farm.max_page_bytes,
+        state,
+    };
+    Ok((status, views::editor(&chrome, &editor)).into_response())
+}
+
+/// `POST /{wiki}/_edit/{page}`: preview or save.
+pub async fn save(
+    state: &SharedState,
+    ctx: &Ctx,
+    at: &At,
+    path: PagePath,
+    request: Request,
+) -> Result<Response> {
+    let max = ctx.config.farm.max_page_bytes;
+    let form: EditForm = read_form(request, max + FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    if form.text.len() > max {
+        return Err(too_large(max));
+    }
+    let base = match form.base.trim() {
+        "" => None,
+        base => Some(parse_oid(base)?),
+    };
+    if form.action == "preview" {
+        let (wanted, text, prefix) = (path.clone(), form.text.clone(), at.prefix.clone());
+        let (rendered, creating) = at
+            .run(Action::Write, move |wiki| {
+                let creating = wiki.source(&wanted)?.0.is_none();
+                Ok((wiki.render_text(&wanted, &text, &prefix)?, creating))
+            })
+            .await?;
+        return render_editor(
+            ctx,
+            at,
+            &path,
+            &form.text,
+            &form.message,
+            &form.base,
+            creating,
+            EditorState::Preview(&rendered.html),
+            StatusCode::OK,
+        );
+    }
+    let (wanted, text, message) = (path.clone(), form.text.clone(), form.message.clone());
+    let outcome = at
+        .run(Action::Write, move |wiki| {
+            wiki.save(&wanted, &text, base, &message)
+        })
+        .await?;
+    match outcome {
+        SaveOutcome::Saved { merged, .. } => {
+            let flag = if merged { "merged" } else { "yes" };
+            Ok(Redirect::to(&format!("{}?saved={flag}", page_url(at, &path))).into_response())
+        }
+        SaveOutcome::Unchanged { .. } => {
+            Ok(Redirect::to(&format!("{}?saved=unchanged", page_url(at, &path))).into_response())
+        }
+        SaveOutcome::Conflict(conflict) => {
+            let diff = crate::diff::lines(&conflict.theirs, &conflict.yours, 3);
+            render_editor(
+                ctx,
+                at,
+                &path,
+                &conflict.yours,
+                &form.message,
+                &conflict.head.to_string(),
+                false,
+                EditorState::Conflict {
+                    theirs: &conflict.theirs,
+                    diff: &diff,
+                },
+                StatusCode::CONFLICT,
+            )
+        }
+        SaveOutcome::Clash(existing) => render_editor(
+            ctx,
+            at,
+            &path,
+            &form.text,
+            &form.message,
+            &form.base,
+            true,
+            EditorState::Clash(existing.as_str()),
+            StatusCode::CONFLICT,
+        ),
+    }
+}
+
+/// A POST to the editor of a page whose name is refused: 400, with the form and its text back.
+pub async fn refused_save(
+    state: &SharedState,
+    ctx: &Ctx,
+    at: &At,
+    raw_name: &str,
+    why: &str,
+    request: Request,
+) -> Result<Response> {
+    let max = ctx.config.farm.max_page_bytes;
+    let form: EditForm = read_form(request, max + FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    // The access check still comes first: a refused name must not reveal a wiki.
+    at.run(Action::Write, |_| Ok(())).await?;
+    let t = ctx.lang.messages();
+    let chrome = at.chrome(ctx)?;
+    let message = format!("{} : {why}", t.bad_name);
+    let page = views::new_page_form(
+        &chrome,
+        &at.prefix,
+        raw_name,
+        Some(&message),
+        Some(&form.text),
+    );
+    Ok((StatusCode::BAD_REQUEST, page).into_response())
+}
+
+/// `GET /{wiki}/_new?name=…`: the page-index form's way into the editor.
+pub async fn new_page(ctx: &Ctx, at: &At, name: &str) -> Result<Response> {
+    at.run(Action::Write, |_| Ok(())).await?;
+    match PagePath::parse(name.trim()) {
+        Ok(path) => Ok(Redirect::to(&format!(
+            "{}_edit/{}",
+            at.prefix,
+            encode_path(path.as_str())
+        ))
+        .into_response()),
+        Err(why) => {
+            let t = ctx.lang.messages();
+            let chrome = at.chrome(ctx)?;
+            let message = format!("{} : {why}", t.bad_name);
+            let page = views::new_page_form(&chrome, &at.prefix, name, Some(&message), None);
+            Ok((StatusCode::BAD_REQUEST, page).into_response())
+        }
+    }
+}
+
+/// `GET /{wiki}/_rename/{page}`.
+pub async fn rename_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
+    let wanted = path.clone();
+    at.run(Action::Write, move |wiki| {
+        wiki.raw(&wanted)?.map(|_| ()).ok_or(Error::NotFound)
+    })
+    .await?;
+    let chrome = at.chrome(ctx)?;
+    Ok(views::rename_form(&chrome, &at.prefix, path.as_str(), path.as_str(), None).into_response())
+}
+
+#[derive(Deserialize)]
+struct RenameForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    to: String,
+    redirect: Option<String>,
+    #[serde(default)]
+    message: String,
+}
+
+/// `POST /{wiki}/_rename/{page}`.
+pub async fn rename(
+    state: &SharedState,
+    ctx: &Ctx,
+    at: &At,
+    path: PagePath,
+    request: Request,
+) -> Result<Response> {
+    let form: RenameForm = read_form(request, FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let t = ctx.lang.messages();
+    let to = match PagePath::parse(form.to.trim()) {
+        Ok(to) => to,
+        Err(why) => {
+            at.run(Action::Write, |_| Ok(())).await?;
+            let chrome = at.chrome(ctx)?;
+            let error = maud::html! { (t.bad_name) " : " (why.to_string()) };
+            let page =
+                views::rename_form(&chrome, &at.prefix, path.as_str(), &form.to, Some(error));
+            return Ok((StatusCode::BAD_REQUEST, page).into_response());
+        }
+    };
+    let (from, target) = (path.clone(), to.clone());
+    let leave_redirect = form.redirect.is_some();
+    let message = form.message.clone();
+    let result = at
+        .run(Action::Write, move |wiki| {
+            wiki.rename(&from, &target, leave_redirect, &message)
+        })
+        .await?;
+    match result {
+        Ok(_) => Ok(Redirect::to(&page_url(at, &to)).into_response()),
+        Err(existing) => {
+            let chrome = at.chrome(ctx)?;
+            let error = maud::html! {
+                (t.name_taken) " "
+                a href=(page_url(at, &existing)) { (existing.as_str()) }
+            };
+            let page =
+                views::rename_form(&chrome, &at.prefix, path.as_str(), &form.to, Some(error));
+            Ok((StatusCode::CONFLICT, page).into_response())
+        }
+    }
+}
+
+/// `GET /{wiki}/_delete/{page}`: the confirmation.
+pub async fn delete_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
+    let wanted = path.clone();
+    at.run(Action::Write, move |wiki| {
+        wiki.raw(&wanted)?.map(|_| ()).ok_or(Error::NotFound)
+    })
+    .await?;
+    let chrome = at.chrome(ctx)?;
+    Ok(views::delete_form(&chrome, &at.prefix, path.as_str()).into_response())
+}
+
+#[derive(Deserialize)]
+struct MessageForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    message: String,
+}
+
+/// `POST /{wiki}/_delete/{page}`.
+pub async fn delete(
+    state: &SharedState,
+    ctx: &Ctx,
+    at: &At,
+    path: PagePath,
+    request: Request,
+) -> Result<Response> {
+    let form: MessageForm = read_form(request, FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    at.run(Action::Write, move |wiki| wiki.delete(&path, &form.message))
+        .await?;
+    Ok(Redirect::to(&format!("{}_pages", at.prefix)).into_response())
+}
+
+#[derive(Deserialize)]
+struct RevertForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    rev: String,
+}
+
+/// `POST /{wiki}/_revert/{page}`: the page's text at a revision, saved as a new commit.
+pub async fn revert(
+    state: &SharedState,
+    ctx: &Ctx,
+    at: &At,
+    path: PagePath,
+    request: Request,
+) -> Result<Response> {
+    let form: RevertForm = read_form(request, FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let revision = parse_oid(&form.rev)?;
+    let wanted = path.clone();
+    let outcome = at
+        .run(Action::Write, move |wiki| {
+            let text = wiki
+                .text_at(revision, &wanted.file_name())?
+                .ok_or(Error::NotFound)?;
+            let head = wiki.head()?.map(|head| head.commit);
+            let short = &revision.to_string()[..10];
+            wiki.save(&wanted, &text, head, &format!("Revert {wanted} to {short}"))
+        })
+        .await?;
+    let flag = match outcome {
+        SaveOutcome::Unchanged { .. } => "unchanged",
+        _ => "yes",
+    };
+    Ok(Redirect::to(&format!("{}?saved={flag}", page_url(at, &path))).into_response())
+}
+
+/// `GET /{wiki}/_files/`: the attachments and, for writers, the upload form.
+pub async fn files_form(
+    ctx: &Ctx,
+    at: &At,
+    for_page: &str,
+    uploaded: Option<&str>,
+    error: Option<&str>,
+) -> Result<Response> {
+    let listing = at.run(Action::Read, |wiki| wiki.listing()).await?;
+    let files: Vec<&str> = listing.files.keys().map(PagePath::as_str).collect();
+    let chrome = at.chrome(ctx)?;
+    let page = views::FilesPage {
+        prefix: &at.prefix,
+        files: &files,
+        can_write: at.can_write(),
+        for_page,
+        uploaded,
+        error,
+        max_mib: ctx.config.farm.max_upload_bytes >> 20,
+    };
+    Ok(views::files_page(&chrome, &page).into_response())
+}
+
+/// The Markdown that shows `file` from a page in `folder`.
+pub fn paste_markdown(file: &str, folder: &str) -> String {
+    let depth = if folder.is_empty() {
+        0
+    } else {
+        folder.split('/').count()
+    };
+    let relative = format!("{}{file}", "../".repeat(depth));
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let target = if relative.contains([' ', '(', ')', '<', '>']) {
+        format!("<{}>", relative.replace('<', "%3C").replace('>', "%3E"))
+    } else {
+        relative
+    };
+    let is_image = mime_guess::from_path(file)
+        .first()
+        .is_some_and(|mime| mime.type_() == mime_guess::mime::IMAGE);
+    if is_image {
+        format!("![{name}]({target})")
+    } else {
+        format!("[{name}]({target})")
+    }
+}
+
+/// `POST /{wiki}/_files/`: a multipart upload.
+pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -> Result<Response> {
+    let max = ctx.config.farm.max_upload_bytes;
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > max + FORM_OVERHEAD) {
+        return Err(Error::TooLarge(format!("limit: {} MiB", max >> 20)));
+    }
+    let mut multipart = Multipart::from_request(request, &())
+        .await
+        .map_err(|rejection| Error::BadRequest(rejection.body_text()))?;
+    let (mut csrf, mut name, mut page, mut file_name) =
+        (String::new(), String::new(), String::new(), String::new());
+    let mut bytes: Vec<u8> = Vec::new();
+    while let Some(mut field) = multipart
+        .next_field()
+        .await
+        .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
+    {
+        let field_name = field.name().unwrap_or("").to_owned();
+        if field_name == "file" {
+            file_name = field.file_name().unwrap_or("").to_owned();
+            while let Some(chunk) = field
+                .chunk()
+                .await
+                .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
+            {
+                if bytes.len() + chunk.len() > max {
+                    return Err(Error::TooLarge(format!("limit: {} MiB", max >> 20)));
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+        } else {
+            let text = field
+                .text()
+                .await
+                .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?;
+            if text.len() > FORM_OVERHEAD {
+                return Err(Error::TooLarge("form field".into()));
+            }
+            match field_name.as_str() {
+                "csrf" => csrf = text,
+                "name" => name = text,
+                "page" => page = text,
+                _ => {}
+            }
+        }
+    }
+    ctx.check_csrf(&state.sessions, &csrf)?;
+    // Browsers send a bare file name, but some send a full local path: keep its last part.
+    let base_name = file_name
+        .rsplit(['/', '\\'])
+        .next()
+        .unwrap_or("")
+        .to_owned();
+    let wanted = if name.trim().is_empty() {
+        base_name
+    } else {
+        name.trim().to_owned()
+    };
+    let path = match PagePath::parse(&wanted) {
+        Ok(path) => path,
+        Err(why) => {
+            at.run(Action::Write, |_| Ok(())).await?;
+            let message = format!("{} : {why}", ctx.lang.messages().bad_name);
+            let response = files_form(ctx, at, &page, None, Some(&message)).await?;
+            return Ok((StatusCode::BAD_REQUEST, response).into_response());
+        }
+    };
+    let stored = path.clone();
+    at.run(Action::Write, move |wiki| wiki.upload(&stored, &bytes, ""))
+        .await?;
+    let folder = PagePath::parse(&page)
+        .map(|p| p.folder().to_owned())
+        .unwrap_or_default();
+    let location = format!(
+        "{}_files/?uploaded={}&page={}&folder={}",
+        at.prefix,
+        views::query_value(path.as_str()),
+        views::query_value(&page),
+        views::query_value(&folder),
+    );
+    Ok(Redirect::to(&location).into_response())
+}
