@@ -109,6 +109,7 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
         farm.set_data_dir(&data);
     }
     farm.prepare_repositories();
+    konbit::roster::prepare();
     let listen = match listen {
         Some(listen) => listen,
         None => farm.config().farm.listen.to_string(),

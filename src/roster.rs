@@ -96,6 +96,12 @@ impl Roster {
     }
 }
 
+/// Computes the decoy hash now rather than at the first unknown login, so that even that first
+/// answer takes the same time as a wrong password.
+pub fn prepare() {
+    LazyLock::force(&DECOY_HASH);
+}
+
 /// A valid hash of a password nobody knows, with the default cost, verified for unknown logins.
 static DECOY_HASH: LazyLock<String> = LazyLock::new(|| {
     hash_password("konbit decoy password").expect("hashing a fixed password cannot fail")

@@ -304,8 +304,13 @@ pub fn page_index(
                 p.empty { (t.no_pages) }
             } @else {
                 ul.page-list {
-                    @for page in pages {
-                        li id=(encode_path(page)) {
+                    @for (i, page) in pages.iter().enumerate() {
+                        @let folder = page.rsplit_once('/').map_or("", |(f, _)| f);
+                        @let previous = i.checked_sub(1).map(|j| pages[j].rsplit_once('/').map_or("", |(f, _)| f));
+                        @if !folder.is_empty() && previous != Some(folder) {
+                            li.folder id=(encode_path(folder)) { (folder) "/" }
+                        }
+                        li {
                             a href={ (prefix) (encode_path(page)) } { (page) }
                         }
                     }

@@ -40,7 +40,16 @@ impl IntoResponse for Error {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorMark::Internal)
             }
         };
+        let too_large = matches!(mark, ErrorMark::TooLarge(_));
         let mut response = status.into_response();
+        if too_large {
+            // The rest of the request body is not read: the connection cannot carry another
+            // request, and the client must know not to reuse it.
+            response.headers_mut().insert(
+                axum::http::header::CONNECTION,
+                axum::http::HeaderValue::from_static("close"),
+            );
+        }
         response.extensions_mut().insert(mark);
         response
     }
@@ -87,6 +96,8 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
         }
     };
     let (mut parts, _) = response.into_parts();
+    // The marked response had an empty body; its length no longer applies.
+    parts.headers.remove(axum::http::header::CONTENT_LENGTH);
     let page = page.into_response();
     parts.headers.extend(page.headers().clone());
     Response::from_parts(parts, page.into_body())

@@ -300,6 +300,9 @@ pub async fn wiki_post(
         }
         Err(error) => return Err(error),
     };
+    // Every change needs the right to write: asked once here, before any form is read, so that
+    // a refused person learns nothing from validation messages. Each operation asks again.
+    at.run(Action::Write, |_| Ok(())).await?;
     let result = match target {
         Target::Edit(path) => edit::save(&state, &ctx, &at, path, request).await,
         Target::Rename(path) => edit::rename(&state, &ctx, &at, path, request).await,

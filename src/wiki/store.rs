@@ -395,6 +395,18 @@ fn renamed_from(
     path: &str,
 ) -> Result<Option<String>> {
     let mut diff = repo.diff_tree_to_tree(Some(parent), Some(tree), None)?;
+    // A rename that left a redirect page behind is a modified old file whose former content is
+    // exactly the new file: look for that first.
+    let added = blob_at(tree, path);
+    for delta in diff.deltas() {
+        if delta.status() == git2::Delta::Modified && Some(delta.old_file().id()) == added {
+            return Ok(delta
+                .old_file()
+                .path()
+                .and_then(Path::to_str)
+                .map(str::to_owned));
+        }
+    }
     let mut options = git2::DiffFindOptions::new();
     options.renames(true);
     diff.find_similar(Some(&mut options))?;

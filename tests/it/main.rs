@@ -1,1 +1,22 @@
+//! konbit's integration tests: one binary, one harness, the real server over real HTTP.
+//!
+//! Each module is an area a person would notice: who reads what (`policy`), the routes
+//! (`pages`), host names (`host`), configuration changes while running (`reload`), signing in
+//! (`signin`), malformed addresses (`bad_input`), the command line and storage (`config`),
+//! Markdown rendering (`rendering`), the interface language (`language`), editing and its
+//! history (`editing`), many people saving at once (`stress`) and one walk in a real Chromium
+//! (`browser`).
 
+mod bad_input;
+mod browser;
+mod config;
+mod editing;
+mod harness;
+mod host;
+mod language;
+mod pages;
+mod policy;
+mod reload;
+mod rendering;
+mod signin;
+mod stress;

@@ -1,0 +1,274 @@
+//! Save and history latency on a large wiki, measured against the real server over HTTP.
+//!
+//! Builds a wiki of 10,000 pages with 10,000 commits of history (with `git fast-import`), starts
+//! the `konbit` binary on a loopback port, signs in like a browser, then times:
+//! - saves: `POST /{wiki}/_edit/{page}` of an edited page (the edit form is fetched untimed);
+//! - history pages: `GET /{wiki}/_history/{page}` for a page changed often and recently, and for
+//!   a page changed once, at the very start (the walk covers the whole history).
+//!
+//! Run with `cargo bench --bench edit`; `KONBIT_BENCH_SAVES` and `KONBIT_BENCH_HISTORY` set the
+//! sample counts. Prints medians and 99th percentiles.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const PAGES: usize = 10_000;
+const HOT_EVERY: usize = 50;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn git(dir: &Path) -> Command {
+    let mut command = Command::new("git");
+    command
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .env("GIT_AUTHOR_NAME", "Bench")
+        .env("GIT_AUTHOR_EMAIL", "bench@example.org");
+    command
+}
+
+/// A bare repository whose history adds one page per commit; every `HOT_EVERY` commits also edit
+/// `Notes/Hot.md`, which ends with `PAGES / HOT_EVERY` revisions.
+fn build_repository(root: &Path, repo: &Path) {
+    let status = git(root)
+        .args(["init", "--bare", "-q", "-b", "main"])
+        .arg(repo)
+        .status()
+        .expect("git init");
+    assert!(status.success());
+    let mut import = git(root)
+        .arg("--git-dir")
+        .arg(repo)
+        .args(["fast-import", "--quiet"])
+        .stdin(Stdio::piped())
+        .spawn()
+        .expect("git fast-import");
+    let mut stream = std::io::BufWriter::new(import.stdin.take().expect("stdin"));
+    let start = 1_700_000_000u64;
+    for i in 0..PAGES {
+        let body = format!(
+            "# Page {i}\n\nSome text about topic {i}, linking to [[Folder {}/Page {}]].\n\n\
+             | a | b |\n|---|---|\n| {i} | {} |\n",
+            (i + 1) % 100,
+            i + 1,
+            i * 7
+        );
+        writeln!(stream, "commit refs/heads/main").expect("write");
+        writeln!(
+            stream,
+            "committer Bench <bench@example.org> {} +0000",
+            start + i as u64 * 60
+        )
+        .expect("write");
+        let message = format!("Add page {i}");
+        writeln!(stream, "data {}\n{message}", message.len()).expect("write");
+        if i > 0 {
+            writeln!(stream, "from refs/heads/main^0").expect("write");
+        }
+        writeln!(stream, "M 100644 inline Folder {}/Page {i}.md", i % 100).expect("write");
+        writeln!(stream, "data {}\n{body}", body.len()).expect("write");
+        if i % HOT_EVERY == 0 {
+            let hot = format!("# Hot\n\nRevision {i}.\n");
+            writeln!(stream, "M 100644 inline Notes/Hot.md").expect("write");
+            writeln!(stream, "data {}\n{hot}", hot.len()).expect("write");
+        }
+        writeln!(stream).expect("write");
+    }
+    drop(stream);
+    assert!(import.wait().expect("fast-import").success());
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> Duration {
+    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[index]
+}
+
+fn report(name: &str, mut samples: Vec<Duration>) {
+    samples.sort();
+    println!(
+        "{name}: n={} median={:.2} ms p99={:.2} ms min={:.2} ms",
+        samples.len(),
+        percentile(&samples, 0.5).as_secs_f64() * 1e3,
+        percentile(&samples, 0.99).as_secs_f64() * 1e3,
+        samples[0].as_secs_f64() * 1e3,
+    );
+}
+
+fn hidden(html: &str, name: &str) -> String {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html
+        .find(&marker)
+        .map(|i| i + marker.len())
+        .expect("hidden field");
+    html[start..start + html[start..].find('"').expect("end quote")].to_owned()
+}
+
+fn count(var: &str, default: usize) -> usize {
+    std::env::var(var)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; any other argument filters nothing here.
+    let root = tempfile::tempdir().expect("temp dir");
+    let config = root.path().join("config");
+    let data = root.path().join("data");
+    std::fs::create_dir_all(&config).expect("config dir");
+    std::fs::create_dir_all(&data).expect("data dir");
+
+    let started = Instant::now();
+    build_repository(root.path(), &data.join("big.git"));
+    println!(
+        "built {PAGES} pages / {PAGES} commits in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    let hash = konbit::roster::hash_password("bench").expect("hash");
+    std::fs::write(
+        config.join("farm.toml"),
+        "[farm]\nname = \"Bench\"\ndata_dir = \"../data\"\n\n\
+         [wikis.big]\ntitle = \"Big\"\nowner = \"org\"\nvisibility = \"private\"\n",
+    )
+    .expect("farm.toml");
+    std::fs::write(
+        config.join("roster.toml"),
+        format!(
+            "[people.ed]\nname = \"Ed\"\nemail = \"ed@example.org\"\npassword = \"{hash}\"\n\n\
+             [organisations.org]\nname = \"Org\"\nmembers = {{ ed = \"editor\" }}\n"
+        ),
+    )
+    .expect("roster.toml");
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_konbit"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
+        .arg(&config)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start konbit");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().expect("stdout"))
+        .read_line(&mut line)
+        .expect("read address");
+    let _server = Server(child);
+    let base = line
+        .trim()
+        .strip_prefix("konbit listening on ")
+        .expect("listening line")
+        .to_owned();
+
+    let runtime = tokio::runtime::Runtime::new().expect("runtime");
+    runtime.block_on(async move {
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        let cookie_of = |response: &reqwest::Response| {
+            response
+                .headers()
+                .get_all("set-cookie")
+                .iter()
+                .filter_map(|v| v.to_str().ok())
+                .map(|v| v.split(';').next().unwrap_or("").to_owned())
+                .collect::<Vec<_>>()
+        };
+        let login_page = client
+            .get(format!("{base}/login"))
+            .send()
+            .await
+            .expect("login page");
+        let anon = cookie_of(&login_page).join("; ");
+        let csrf = hidden(&login_page.text().await.expect("body"), "csrf");
+        let signed = client
+            .post(format!("{base}/login"))
+            .header("cookie", &anon)
+            .form(&[
+                ("csrf", csrf.as_str()),
+                ("login", "ed"),
+                ("password", "bench"),
+                ("next", "/"),
+            ])
+            .send()
+            .await
+            .expect("sign in");
+        assert_eq!(signed.status(), 303, "sign-in");
+        let session = cookie_of(&signed).join("; ");
+
+        // Warm up: the first request of a page walks and caches the listing.
+        let _ = client
+            .get(format!("{base}/big/"))
+            .header("cookie", &session)
+            .send()
+            .await;
+
+        let saves = count("KONBIT_BENCH_SAVES", 200);
+        let mut save_times = Vec::with_capacity(saves);
+        for i in 0..saves {
+            let page = format!("Folder%20{}/Page%20{}", i % 100, (i * 37) % PAGES);
+            let form = client
+                .get(format!("{base}/big/_edit/{page}"))
+                .header("cookie", &session)
+                .send()
+                .await
+                .expect("edit form")
+                .text()
+                .await
+                .expect("body");
+            let (csrf, base_commit) = (hidden(&form, "csrf"), hidden(&form, "base"));
+            let text = format!("# Edited {i}\n\nNew text {i}.\n");
+            let started = Instant::now();
+            let response = client
+                .post(format!("{base}/big/_edit/{page}"))
+                .header("cookie", &session)
+                .form(&[
+                    ("csrf", csrf.as_str()),
+                    ("base", base_commit.as_str()),
+                    ("text", text.as_str()),
+                    ("message", "bench"),
+                    ("action", "save"),
+                ])
+                .send()
+                .await
+                .expect("save");
+            save_times.push(started.elapsed());
+            assert_eq!(response.status(), 303, "save {i}");
+        }
+        report("save (POST /_edit, 10k pages, 10k+ commits)", save_times);
+
+        let samples = count("KONBIT_BENCH_HISTORY", 50);
+        for (name, page) in [
+            ("history, page changed every 50 commits", "Notes/Hot"),
+            (
+                "history, page changed once at the start (full walk)",
+                "Folder%200/Page%200",
+            ),
+        ] {
+            let mut times = Vec::with_capacity(samples);
+            for _ in 0..samples {
+                let started = Instant::now();
+                let response = client
+                    .get(format!("{base}/big/_history/{page}"))
+                    .header("cookie", &session)
+                    .send()
+                    .await
+                    .expect("history");
+                assert_eq!(response.status(), 200);
+                let _ = response.bytes().await;
+                times.push(started.elapsed());
+            }
+            report(name, times);
+        }
+    });
+}

@@ -1,0 +1,333 @@
+//! One end-to-end walk in a real headless Chromium, driven over WebDriver by chromedriver:
+//! sign in, create a page, preview it, save it, see it rendered, edit it again, open its history
+//! and a diff. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::harness::{Farm, PASSWORD, Wiki, display_name};
+
+/// A chromedriver on a free loopback port, killed when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_driver() -> Driver {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let child = Command::new("chromedriver")
+        .arg(format!("--port={port}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("chromedriver is installed (Debian package chromium-driver)");
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "chromedriver did not start listening"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Driver { child, url }
+}
+
+async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
+    let mut capabilities = serde_json::Map::new();
+    capabilities.insert(
+        "goog:chromeOptions".to_owned(),
+        serde_json::json!({
+            "binary": "/usr/bin/chromium",
+            "args": [
+                "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-quic", "--no-first-run", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--lang=fr",
+                format!("--user-data-dir={}", profile.display()),
+            ],
+        }),
+    );
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a Chromium session through chromedriver")
+}
+
+/// Waits until the browser has left `from` (a form's answer has arrived), and returns the URL.
+async fn wait_for_path_change(client: &Client, from: &str) -> url::Url {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let url = client.current_url().await.expect("url");
+        if url.path() != from || Instant::now() > deadline {
+            return url;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+async fn text_of(client: &Client, css: &str) -> String {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("no element {css}: {e}"))
+        .text()
+        .await
+        .expect("element text")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn create_preview_save_and_read_history_in_chromium() {
+    let farm = Farm::new()
+        .person("eve")
+        .organisation("coop", "La Coop", &[("eve", "editor")])
+        .wiki(Wiki::new("coop", "coop", "private").page("Home", "# Accueil\n\nBienvenue.\n"));
+    let server = farm.start();
+    let base = server.base().to_owned();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().expect("a browser profile folder");
+    let client = browser(&driver, profile.path()).await;
+
+    // Sign in through the form, like a person.
+    client
+        .goto(&format!("{base}/login?next=%2Fcoop%2F"))
+        .await
+        .expect("login page");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("login"))
+        .await
+        .expect("login field")
+        .send_keys("eve")
+        .await
+        .expect("type");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("password"))
+        .await
+        .expect("password field")
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("form.stack button[type=submit]"))
+        .await
+        .expect("button")
+        .click()
+        .await
+        .expect("submit");
+    let landed = wait_for_path_change(&client, "/login").await;
+    assert_eq!(
+        landed.path(),
+        "/coop/",
+        "signing in failed: {}",
+        client.source().await.unwrap_or_default()
+    );
+    let account = text_of(&client, ".account").await;
+    assert!(
+        account.contains(&display_name("eve")),
+        "signed in: {account}"
+    );
+    let repo = server.dir().repo("coop");
+    let repo = repo.to_str().expect("a UTF-8 temporary path");
+
+    // Open the editor of a page that does not exist yet.
+    client
+        .goto(&format!("{base}/coop/Plan%20de%20travail"))
+        .await
+        .expect("missing page");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css(
+            "article.page a[href='/coop/_edit/Plan%20de%20travail']",
+        ))
+        .await
+        .expect("editors are offered to create a missing page")
+        .click()
+        .await
+        .expect("click");
+    assert!(
+        client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .starts_with("/coop/_edit/")
+    );
+    let textarea = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("text"))
+        .await
+        .expect("text area");
+    textarea.clear().await.expect("clear");
+    textarea
+        .send_keys(
+            "# Plan de travail\n\n| Tâche | Qui |\n|---|---|\n| Semis | Eve |\n\nRetour à [[Home|l'accueil]].\n",
+        )
+        .await
+        .expect("type the page");
+
+    // Preview: rendered by the page renderer, nothing saved.
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("button[value=preview]"))
+        .await
+        .expect("preview")
+        .click()
+        .await
+        .expect("click");
+    let preview = text_of(&client, "section.preview").await;
+    assert!(
+        preview.contains("Semis") && preview.contains("l'accueil"),
+        "{preview}"
+    );
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("section.preview table"))
+        .await
+        .expect("the table is rendered in the preview");
+    assert_eq!(
+        server
+            .dir()
+            .git(&["--git-dir", repo, "rev-list", "--count", "HEAD"])
+            .trim(),
+        "1",
+        "a preview commits nothing"
+    );
+
+    // Save, and see the page rendered.
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("button[value=save]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    let url = wait_for_path_change(&client, "/coop/_edit/Plan%20de%20travail").await;
+    assert_eq!(url.path(), "/coop/Plan%20de%20travail");
+    let heading = text_of(&client, "article.page h1").await;
+    // The heading's own anchor link ("#") follows its text.
+    assert_eq!(heading.trim_end_matches('#').trim(), "Plan de travail");
+    let link = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("article.page a.wikilink"))
+        .await
+        .expect("wiki link");
+    assert_eq!(
+        link.attr("href").await.expect("href").as_deref(),
+        Some("/coop/Home")
+    );
+
+    // A second edit, so that the history has two revisions to compare.
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("nav.page-actions a[href*='/_edit/']"))
+        .await
+        .expect("edit link")
+        .click()
+        .await
+        .expect("click");
+    let textarea = client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("text"))
+        .await
+        .expect("text area");
+    textarea
+        .send_keys("\nDeuxième version.\n")
+        .await
+        .expect("type");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Id("message"))
+        .await
+        .expect("message")
+        .send_keys("Ajouter une ligne")
+        .await
+        .expect("type");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("button[value=save]"))
+        .await
+        .expect("save")
+        .click()
+        .await
+        .expect("click");
+    assert!(
+        text_of(&client, "article.page")
+            .await
+            .contains("Deuxième version.")
+    );
+
+    // History, then the diff between the two revisions.
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("nav.page-actions a[href*='/_history/']"))
+        .await
+        .expect("history link")
+        .click()
+        .await
+        .expect("click");
+    let history = text_of(&client, "table.history").await;
+    assert!(history.contains("Ajouter une ligne"), "{history}");
+    assert!(history.contains(&display_name("eve")), "{history}");
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(Locator::Css("table.history a[href*='/_diff/']"))
+        .await
+        .expect("compare link")
+        .click()
+        .await
+        .expect("click");
+    let diff = text_of(&client, "table.diff").await;
+    assert!(diff.contains("Deuxième version."), "{diff}");
+    let mut added = String::new();
+    for row in client
+        .find_all(Locator::Css("table.diff tr.added"))
+        .await
+        .expect("added rows")
+    {
+        added.push_str(&row.text().await.expect("row text"));
+    }
+    assert!(added.contains("Deuxième version."), "{added}");
+
+    client.close().await.expect("closing the browser");
+    let log = server
+        .dir()
+        .git(&["--git-dir", repo, "log", "--format=%an|%s"]);
+    assert!(
+        log.starts_with(&format!("{}|Ajouter une ligne", display_name("eve"))),
+        "{log}"
+    );
+}

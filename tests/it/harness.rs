@@ -1,0 +1,1055 @@
+//! The test harness: a farm written from plain fixture data into a temporary folder, the real
+//! `konbit` binary serving it on a loopback port, and a browser that keeps its own cookies.
+//!
+//! Tests wait on the server's own signals (its log lines) rather than sleeping, and every failed
+//! request or wait prints the server's log, so that a failure says what the server saw.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Output, Stdio};
+use std::sync::mpsc;
+use std::sync::{Arc, Condvar, LazyLock, Mutex};
+use std::time::{Duration, Instant};
+
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+/// The password of every test person unless a test gives one its own hash.
+pub const PASSWORD: &str = "correct horse battery staple";
+
+/// Hashing costs a noticeable fraction of a second at the default cost, so the test process
+/// does it once and every person shares the hash.
+static PASSWORD_HASH: LazyLock<String> = LazyLock::new(|| {
+    konbit::roster::hash_password(PASSWORD).expect("hashing a fixed password cannot fail")
+});
+
+/// How long the server may take to do what a test waits for. Generous: a loaded CI machine is
+/// slow, and a passing test never waits this long.
+pub const PATIENCE: Duration = Duration::from_secs(20);
+
+/// A farm described in code: people, organisations and wikis with their seed files.
+#[derive(Clone)]
+pub struct Farm {
+    name: String,
+    default_lang: Option<String>,
+    base_url: Option<String>,
+    people: Vec<Person>,
+    organisations: Vec<Organisation>,
+    wikis: Vec<Wiki>,
+}
+
+#[derive(Clone)]
+struct Person {
+    login: String,
+    farm_admin: bool,
+    hash: Option<String>,
+}
+
+#[derive(Clone)]
+struct Organisation {
+    slug: String,
+    name: String,
+    members: Vec<(String, String)>,
+}
+
+/// One wiki of a [`Farm`]: its settings and the files of its first commit.
+#[derive(Clone)]
+pub struct Wiki {
+    slug: String,
+    title: String,
+    owner: String,
+    visibility: String,
+    lang: Option<String>,
+    hosts: Vec<String>,
+    grants: Vec<(String, String)>,
+    files: Vec<(String, Vec<u8>)>,
+}
+
+impl Wiki {
+    pub fn new(slug: &str, owner: &str, visibility: &str) -> Wiki {
+        Wiki {
+            slug: slug.to_owned(),
+            title: format!("Wiki {slug}"),
+            owner: owner.to_owned(),
+            visibility: visibility.to_owned(),
+            lang: None,
+            hosts: Vec::new(),
+            grants: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+
+    pub fn title(mut self, title: &str) -> Wiki {
+        self.title = title.to_owned();
+        self
+    }
+
+    pub fn host(mut self, host: &str) -> Wiki {
+        self.hosts.push(host.to_owned());
+        self
+    }
+
+    pub fn grant(mut self, login: &str, role: &str) -> Wiki {
+        self.grants.push((login.to_owned(), role.to_owned()));
+        self
+    }
+
+    /// A page, by page path (without `.md`).
+    pub fn page(self, path: &str, markdown: &str) -> Wiki {
+        self.file(&format!("{path}.md"), markdown.as_bytes())
+    }
+
+    /// Any file of the first commit, by its path in the repository.
+    pub fn file(mut self, path: &str, bytes: impl Into<Vec<u8>>) -> Wiki {
+        self.files.push((path.to_owned(), bytes.into()));
+        self
+    }
+}
+
+impl Farm {
+    pub fn new() -> Farm {
+        Farm {
+            name: "Ferme de test".to_owned(),
+            default_lang: None,
+            base_url: None,
+            people: Vec::new(),
+            organisations: Vec::new(),
+            wikis: Vec::new(),
+        }
+    }
+
+    pub fn default_lang(mut self, lang: &str) -> Farm {
+        self.default_lang = Some(lang.to_owned());
+        self
+    }
+
+    pub fn base_url(mut self, url: &str) -> Farm {
+        self.base_url = Some(url.to_owned());
+        self
+    }
+
+    /// A person whose password is [`PASSWORD`].
+    pub fn person(mut self, login: &str) -> Farm {
+        self.people.push(Person {
+            login: login.to_owned(),
+            farm_admin: false,
+            hash: None,
+        });
+        self
+    }
+
+    /// A person with a password hash of the test's own.
+    pub fn person_with_hash(mut self, login: &str, hash: &str) -> Farm {
+        self.people.push(Person {
+            login: login.to_owned(),
+            farm_admin: false,
+            hash: Some(hash.to_owned()),
+        });
+        self
+    }
+
+    pub fn farm_admin(mut self, login: &str) -> Farm {
+        self.people.push(Person {
+            login: login.to_owned(),
+            farm_admin: true,
+            hash: None,
+        });
+        self
+    }
+
+    /// An organisation with its members and their roles.
+    pub fn organisation(mut self, slug: &str, name: &str, members: &[(&str, &str)]) -> Farm {
+        self.organisations.push(Organisation {
+            slug: slug.to_owned(),
+            name: name.to_owned(),
+            members: members
+                .iter()
+                .map(|(login, role)| ((*login).to_owned(), (*role).to_owned()))
+                .collect(),
+        });
+        self
+    }
+
+    pub fn wiki(mut self, wiki: Wiki) -> Farm {
+        self.wikis.push(wiki);
+        self
+    }
+
+    /// The text of `farm.toml`.
+    pub fn farm_toml(&self) -> String {
+        let mut text = String::from("[farm]\n");
+        writeln!(text, "name = {}", quote(&self.name)).expect("writing to a String");
+        text.push_str("data_dir = \"../data\"\n");
+        if let Some(lang) = &self.default_lang {
+            writeln!(text, "default_lang = {}", quote(lang)).expect("writing to a String");
+        }
+        if let Some(url) = &self.base_url {
+            writeln!(text, "base_url = {}", quote(url)).expect("writing to a String");
+        }
+        for wiki in &self.wikis {
+            text.push_str(&wiki_toml(wiki));
+        }
+        text
+    }
+
+    /// The text of `roster.toml`.
+    pub fn roster_toml(&self) -> String {
+        let mut text = String::new();
+        for person in &self.people {
+            let hash = person.hash.as_deref().unwrap_or(&PASSWORD_HASH);
+            write!(
+                text,
+                "[people.{login}]\nname = {name}\nemail = \"{login}@example.org\"\npassword = {hash}\n",
+                login = person.login,
+                name = quote(&display_name(&person.login)),
+                hash = quote(hash),
+            )
+            .expect("writing to a String");
+            if person.farm_admin {
+                text.push_str("farm_admin = true\n");
+            }
+            text.push('\n');
+        }
+        for organisation in &self.organisations {
+            text.push_str(&organisation_toml(organisation));
+        }
+        text
+    }
+
+    /// Writes the configuration folder and the seeds into a new temporary folder.
+    pub fn write(&self) -> FarmDir {
+        let root = tempfile::Builder::new()
+            .prefix("konbit-it-")
+            .tempdir()
+            .expect("creating a temporary folder");
+        let dir = FarmDir {
+            root: Arc::new(root),
+        };
+        std::fs::create_dir_all(dir.config_dir()).expect("creating the config folder");
+        for wiki in &self.wikis {
+            for (path, bytes) in &wiki.files {
+                let file = dir.config_dir().join("seeds").join(&wiki.slug).join(path);
+                std::fs::create_dir_all(file.parent().expect("a seed file has a folder"))
+                    .expect("creating a seed folder");
+                std::fs::write(&file, bytes).expect("writing a seed file");
+            }
+        }
+        dir.write_config("farm.toml", &self.farm_toml());
+        dir.write_config("roster.toml", &self.roster_toml());
+        dir
+    }
+
+    /// Writes the farm and starts a server on it.
+    pub fn start(&self) -> Server {
+        self.write().start()
+    }
+}
+
+/// "reader" → "Person Reader": display names differ from logins so that tests can tell a name
+/// shown on a page from a login echoed in a form.
+pub fn display_name(login: &str) -> String {
+    let mut chars = login.chars();
+    let first = chars.next().map(|c| c.to_uppercase().collect::<String>());
+    format!("Person {}{}", first.unwrap_or_default(), chars.as_str())
+}
+
+fn wiki_toml(wiki: &Wiki) -> String {
+    let mut text = format!(
+        "\n[wikis.{slug}]\ntitle = {title}\nowner = {owner}\nvisibility = {visibility}\n",
+        slug = wiki.slug,
+        title = quote(&wiki.title),
+        owner = quote(&wiki.owner),
+        visibility = quote(&wiki.visibility),
+    );
+    if let Some(lang) = &wiki.lang {
+        writeln!(text, "lang = {}", quote(lang)).expect("writing to a String");
+    }
+    if !wiki.hosts.is_empty() {
+        let hosts: Vec<String> = wiki.hosts.iter().map(|h| quote(h)).collect();
+        writeln!(text, "hosts = [{}]", hosts.join(", ")).expect("writing to a String");
+    }
+    if !wiki.grants.is_empty() {
+        let grants: Vec<String> = wiki
+            .grants
+            .iter()
+            .map(|(login, role)| format!("{login} = {}", quote(role)))
+            .collect();
+        writeln!(text, "grants = {{ {} }}", grants.join(", ")).expect("writing to a String");
+    }
+    if !wiki.files.is_empty() {
+        writeln!(text, "seed = \"seeds/{}\"", wiki.slug).expect("writing to a String");
+    }
+    text
+}
+
+fn organisation_toml(organisation: &Organisation) -> String {
+    let members: Vec<String> = organisation
+        .members
+        .iter()
+        .map(|(login, role)| format!("{login} = {}", quote(role)))
+        .collect();
+    format!(
+        "[organisations.{}]\nname = {}\nmembers = {{ {} }}\n\n",
+        organisation.slug,
+        quote(&organisation.name),
+        members.join(", ")
+    )
+}
+
+/// A TOML basic string.
+fn quote(value: &str) -> String {
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// The 1-based number of the first line of `text` that contains `needle`: tests compute the
+/// line an error should name from the file they wrote, not from a number typed by hand.
+pub fn line_of(text: &str, needle: &str) -> usize {
+    text.lines()
+        .position(|line| line.contains(needle))
+        .unwrap_or_else(|| panic!("no line contains {needle:?} in:\n{text}"))
+        + 1
+}
+
+/// A farm on disk: `config/` (farm.toml, roster.toml, seeds/) and `data/`, in a temporary
+/// folder removed when the last holder is dropped.
+#[derive(Clone)]
+pub struct FarmDir {
+    root: Arc<tempfile::TempDir>,
+}
+
+/// How a server that should not have started ended.
+#[derive(Debug)]
+pub struct StartFailure {
+    pub status: ExitStatus,
+    pub stderr: String,
+}
+
+impl FarmDir {
+    /// A farm folder holding copies of existing folders, by their name under the farm's root
+    /// (`config`, `themes`…), such as the demo farm shipped with konbit.
+    pub fn copy_of(folders: &[(&Path, &str)]) -> FarmDir {
+        let root = tempfile::Builder::new()
+            .prefix("konbit-it-")
+            .tempdir()
+            .expect("creating a temporary folder");
+        for (source, name) in folders {
+            copy_tree(source, &root.path().join(name));
+        }
+        FarmDir {
+            root: Arc::new(root),
+        }
+    }
+
+    pub fn config_dir(&self) -> PathBuf {
+        self.root.path().join("config")
+    }
+
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    /// The bare repository of a wiki.
+    pub fn repo(&self, slug: &str) -> PathBuf {
+        self.data_dir().join(format!("{slug}.git"))
+    }
+
+    /// Replaces a configuration file in one step (write aside, then rename), so that a server
+    /// polling the folder never reads half a file.
+    pub fn write_config(&self, name: &str, text: &str) {
+        let target = self.config_dir().join(name);
+        let aside = self.config_dir().join(format!(".{name}.new"));
+        std::fs::write(&aside, text).expect("writing a config file");
+        std::fs::rename(&aside, &target).expect("replacing a config file");
+    }
+
+    pub fn read_config(&self, name: &str) -> String {
+        std::fs::read_to_string(self.config_dir().join(name)).expect("reading a config file")
+    }
+
+    /// `konbit check --config DIR`.
+    pub fn check(&self) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_konbit"))
+            .arg("check")
+            .arg("--config")
+            .arg(self.config_dir())
+            .stdin(Stdio::null())
+            .output()
+            .expect("running konbit check")
+    }
+
+    /// Starts `konbit serve` on this farm; panics with the server's output if it does not start.
+    pub fn start(&self) -> Server {
+        self.try_start()
+            .unwrap_or_else(|failure| panic!("the server did not start: {failure:?}"))
+    }
+
+    /// Starts `konbit serve` with more options; panics with the server's output if it does not
+    /// start.
+    pub fn start_with(&self, options: &[&str]) -> Server {
+        self.try_start_with(options)
+            .unwrap_or_else(|failure| panic!("the server did not start: {failure:?}"))
+    }
+
+    /// Starts `konbit serve` on this farm, or says how it ended if it stopped before listening.
+    pub fn try_start(&self) -> Result<Server, StartFailure> {
+        self.try_start_with(&[])
+    }
+
+    fn try_start_with(&self, options: &[&str]) -> Result<Server, StartFailure> {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_konbit"))
+            .arg("serve")
+            .arg("--config")
+            .arg(self.config_dir())
+            .args(["--listen", "127.0.0.1:0"])
+            .args(options)
+            .env("RUST_LOG", "konbit=info,warn")
+            .env("RUST_BACKTRACE", "0")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting konbit serve");
+
+        let log = Arc::new(Log::default());
+        let stderr = child.stderr.take().expect("stderr is piped");
+        let collector = log.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                collector.push(line);
+            }
+            collector.close();
+        });
+
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (address_tx, address_rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            // Keep reading to the end so that the server never blocks on a full pipe.
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if let Some(address) = line.strip_prefix("konbit listening on http://") {
+                    // The receiver is gone only if the test already gave up.
+                    let _ = address_tx.send(address.trim().to_owned());
+                }
+            }
+        });
+
+        match address_rx.recv_timeout(PATIENCE) {
+            Ok(address) => Ok(Server {
+                dir: self.clone(),
+                child,
+                base: format!("http://{address}"),
+                address,
+                log,
+            }),
+            Err(mpsc::RecvTimeoutError::Disconnected) => {
+                let status = child.wait().expect("waiting for konbit serve");
+                log.wait_closed();
+                Err(StartFailure {
+                    status,
+                    stderr: log.all(),
+                })
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!(
+                    "konbit serve printed no address within {PATIENCE:?}; its log:\n{}",
+                    log.all()
+                )
+            }
+        }
+    }
+
+    /// Runs `git` on this farm's files with a private HOME and no system or user configuration.
+    pub fn git(&self, args: &[&str]) -> String {
+        let home = self.root.path().join("home");
+        std::fs::create_dir_all(&home).expect("creating the private HOME");
+        let output = Command::new("git")
+            .args(args)
+            .current_dir(self.root.path())
+            .env("HOME", &home)
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", home.join(".gitconfig"))
+            .env("GIT_AUTHOR_NAME", "Test Author")
+            .env("GIT_AUTHOR_EMAIL", "author@example.org")
+            .env("GIT_COMMITTER_NAME", "Test Author")
+            .env("GIT_COMMITTER_EMAIL", "author@example.org")
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .stdin(Stdio::null())
+            .output()
+            .expect("running git (is it installed?)");
+        assert!(
+            output.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        String::from_utf8(output.stdout)
+            .expect("git prints UTF-8 here")
+            .trim()
+            .to_owned()
+    }
+
+    pub fn path(&self) -> &Path {
+        self.root.path()
+    }
+}
+
+fn copy_tree(source: &Path, target: &Path) {
+    std::fs::create_dir_all(target).expect("creating a folder");
+    for entry in std::fs::read_dir(source).expect("reading a folder") {
+        let entry = entry.expect("reading a folder entry");
+        let path = entry.path();
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&path, &target.join(entry.file_name()));
+        } else {
+            std::fs::copy(&path, target.join(entry.file_name())).expect("copying a file");
+        }
+    }
+}
+
+/// The server's log (its standard error), line by line, as it comes.
+#[derive(Default)]
+struct Log {
+    state: Mutex<LogState>,
+    changed: Condvar,
+}
+
+#[derive(Default)]
+struct LogState {
+    lines: Vec<String>,
+    /// Lines before this index were already matched by `wait_for`: each wait needs a new signal.
+    consumed: usize,
+    closed: bool,
+}
+
+impl Log {
+    fn push(&self, line: String) {
+        self.state.lock().expect("log lock").lines.push(line);
+        self.changed.notify_all();
+    }
+
+    fn close(&self) {
+        self.state.lock().expect("log lock").closed = true;
+        self.changed.notify_all();
+    }
+
+    fn wait_closed(&self) {
+        let deadline = Instant::now() + PATIENCE;
+        let mut state = self.state.lock().expect("log lock");
+        while !state.closed && Instant::now() < deadline {
+            state = self
+                .changed
+                .wait_timeout(state, deadline - Instant::now())
+                .expect("log lock")
+                .0;
+        }
+    }
+
+    fn all(&self) -> String {
+        self.state.lock().expect("log lock").lines.join("\n")
+    }
+
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().expect("log lock");
+        loop {
+            let start = state.consumed;
+            if let Some(offset) = state.lines[start..].iter().position(|l| l.contains(needle)) {
+                state.consumed = start + offset + 1;
+                return state.lines[start + offset].clone();
+            }
+            let now = Instant::now();
+            if state.closed || now >= deadline {
+                panic!(
+                    "the server did not log {needle:?} within {timeout:?}; its log:\n{}",
+                    state.lines.join("\n")
+                );
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .expect("log lock")
+                .0;
+        }
+    }
+}
+
+/// A running `konbit serve`, killed when dropped.
+pub struct Server {
+    dir: FarmDir,
+    child: Child,
+    base: String,
+    address: String,
+    log: Arc<Log>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    pub fn dir(&self) -> &FarmDir {
+        &self.dir
+    }
+
+    /// `http://127.0.0.1:PORT`, for clients other than [`Browser`].
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    /// A new browser, with no cookies and no Accept-Language.
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: reqwest::Client::builder()
+                .redirect(reqwest::redirect::Policy::none())
+                .timeout(PATIENCE)
+                .build()
+                .expect("building an HTTP client"),
+            base: self.base.clone(),
+            cookies: BTreeMap::new(),
+            accept_language: None,
+            log: self.log.clone(),
+        }
+    }
+
+    /// Waits for the next log line containing `needle` that no earlier wait matched, and
+    /// returns it.
+    pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
+        self.log.wait_for(needle, timeout)
+    }
+
+    pub fn log(&self) -> String {
+        self.log.all()
+    }
+
+    /// Stops the server and waits for its end.
+    pub fn stop(self) {
+        drop(self);
+    }
+
+    /// Sends a request line exactly as given, byte for byte, over a fresh connection: HTTP
+    /// client libraries normalise `..` and escapes, an attacker's client does not.
+    pub fn raw_get(&self, target: &str) -> Reply {
+        let mut stream =
+            std::net::TcpStream::connect(&self.address).expect("connecting to the server");
+        stream
+            .set_read_timeout(Some(PATIENCE))
+            .expect("setting a read timeout");
+        let request = format!(
+            "GET {target} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n",
+            self.address
+        );
+        stream
+            .write_all(request.as_bytes())
+            .expect("sending the request");
+        let mut bytes = Vec::new();
+        // A reset connection still leaves what was read; an empty answer is reported below.
+        let _ = stream.read_to_end(&mut bytes);
+        parse_raw_response(&bytes).unwrap_or_else(|| {
+            panic!(
+                "GET {target:?} got no HTTP answer ({} bytes); server log:\n{}",
+                bytes.len(),
+                self.log.all()
+            )
+        })
+    }
+}
+
+fn parse_raw_response(bytes: &[u8]) -> Option<Reply> {
+    let split = bytes.windows(4).position(|w| w == b"\r\n\r\n")?;
+    let head = std::str::from_utf8(&bytes[..split]).ok()?;
+    let mut lines = head.split("\r\n");
+    let status: u16 = lines.next()?.split(' ').nth(1)?.parse().ok()?;
+    let mut headers = HeaderMap::new();
+    for line in lines {
+        let (name, value) = line.split_once(':')?;
+        headers.append(
+            HeaderName::from_bytes(name.trim().as_bytes()).ok()?,
+            HeaderValue::from_str(value.trim()).ok()?,
+        );
+    }
+    let mut body = bytes[split + 4..].to_vec();
+    let chunked = headers
+        .get("transfer-encoding")
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"chunked"));
+    if chunked {
+        body = dechunk(&body)?;
+    }
+    Some(Reply::new(status, headers, body))
+}
+
+fn dechunk(mut bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = bytes.windows(2).position(|w| w == b"\r\n")?;
+        let size_text = std::str::from_utf8(&bytes[..line_end]).ok()?;
+        let size = usize::from_str_radix(size_text.split(';').next()?.trim(), 16).ok()?;
+        bytes = &bytes[line_end + 2..];
+        if size == 0 {
+            return Some(out);
+        }
+        out.extend_from_slice(bytes.get(..size)?);
+        bytes = bytes.get(size + 2..)?;
+    }
+}
+
+/// An answer: status, headers and body.
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub bytes: Vec<u8>,
+    pub text: String,
+}
+
+impl Reply {
+    fn new(status: u16, headers: HeaderMap, bytes: Vec<u8>) -> Reply {
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Reply {
+            status,
+            headers,
+            bytes,
+            text,
+        }
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Every value of a header, such as the `set-cookie` lines.
+    pub fn header_all(&self, name: &str) -> Vec<String> {
+        self.headers
+            .get_all(name)
+            .iter()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+            .collect()
+    }
+
+    /// Asserts the status, showing the body when it is not the expected one.
+    #[track_caller]
+    pub fn expect(self, status: u16) -> Reply {
+        assert_eq!(
+            self.status, status,
+            "unexpected status; headers {:?}; body:\n{}",
+            self.headers, self.text
+        );
+        self
+    }
+
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
+
+    /// The `Set-Cookie` line of a cookie, if this answer sets it.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.header_all("set-cookie")
+            .into_iter()
+            .find(|line| line.split('=').next() == Some(name))
+    }
+
+    /// The value of the first hidden `csrf` input of the page.
+    #[track_caller]
+    pub fn csrf(&self) -> String {
+        input_value(&self.text, "csrf")
+            .unwrap_or_else(|| panic!("no csrf input on the page:\n{}", self.text))
+    }
+
+    /// The `lang` attribute of the page's `<html>`.
+    pub fn html_lang(&self) -> Option<&str> {
+        let start = self.text.find("<html lang=\"")? + "<html lang=\"".len();
+        let end = self.text[start..].find('"')? + start;
+        Some(&self.text[start..end])
+    }
+
+    /// Every `<a …>` of the page, with its attributes and its text (tags inside stripped).
+    pub fn links(&self) -> Vec<Link> {
+        let mut links = Vec::new();
+        let mut rest = self.text.as_str();
+        while let Some(start) = rest.find("<a ") {
+            rest = &rest[start + 3..];
+            let Some(end) = rest.find('>') else { break };
+            let attributes = parse_attributes(&rest[..end]);
+            rest = &rest[end + 1..];
+            let close = rest.find("</a>").unwrap_or(rest.len());
+            let text = strip_tags(&rest[..close]);
+            links.push(Link { attributes, text });
+        }
+        links
+    }
+
+    /// The first link whose text is `text`.
+    #[track_caller]
+    pub fn link_with_text(&self, text: &str) -> Link {
+        self.links()
+            .into_iter()
+            .find(|link| link.text == text)
+            .unwrap_or_else(|| panic!("no link with text {text:?} in:\n{}", self.text))
+    }
+}
+
+/// An `<a>` element as a test looks at it.
+#[derive(Debug, Clone)]
+pub struct Link {
+    pub attributes: BTreeMap<String, String>,
+    pub text: String,
+}
+
+impl Link {
+    pub fn href(&self) -> Option<&str> {
+        self.attributes.get("href").map(String::as_str)
+    }
+
+    pub fn class(&self) -> Option<&str> {
+        self.attributes.get("class").map(String::as_str)
+    }
+}
+
+/// `name="value"` pairs of a tag (konbit's HTML always quotes attributes with `"`).
+fn parse_attributes(tag: &str) -> BTreeMap<String, String> {
+    let mut attributes = BTreeMap::new();
+    let mut rest = tag;
+    while let Some(eq) = rest.find("=\"") {
+        let name = rest[..eq]
+            .rsplit(|c: char| c.is_whitespace())
+            .next()
+            .unwrap_or("")
+            .to_owned();
+        let value_start = eq + 2;
+        let Some(value_len) = rest[value_start..].find('"') else {
+            break;
+        };
+        let value = rest[value_start..value_start + value_len].replace("&amp;", "&");
+        attributes.insert(name, value);
+        rest = &rest[value_start + value_len + 1..];
+    }
+    attributes
+}
+
+fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.trim().to_owned()
+}
+
+fn input_value(html: &str, name: &str) -> Option<String> {
+    let marker = format!("name=\"{name}\" value=\"");
+    let start = html.find(&marker)? + marker.len();
+    let end = html[start..].find('"')? + start;
+    Some(html[start..end].to_owned())
+}
+
+/// A browser's session with the farm: it keeps cookies the way a browser does, follows no
+/// redirect by itself, and may announce a language.
+pub struct Browser {
+    client: reqwest::Client,
+    base: String,
+    cookies: BTreeMap<String, String>,
+    accept_language: Option<String>,
+    log: Arc<Log>,
+}
+
+impl Browser {
+    pub fn with_accept_language(mut self, value: &str) -> Browser {
+        self.accept_language = Some(value.to_owned());
+        self
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<&str> {
+        self.cookies.get(name).map(String::as_str)
+    }
+
+    /// Plants or replaces a cookie by hand, as another site or a stolen value would.
+    pub fn set_cookie(&mut self, name: &str, value: &str) {
+        self.cookies.insert(name.to_owned(), value.to_owned());
+    }
+
+    pub async fn get(&mut self, path: &str) -> Reply {
+        let request = self.client.get(self.url(path));
+        self.send(request, "GET", path).await
+    }
+
+    /// A GET whose `Host` header names another host than the server's address.
+    pub async fn get_host(&mut self, host: &str, path: &str) -> Reply {
+        let request = self.client.get(self.url(path)).header("host", host);
+        self.send(request, "GET", path).await
+    }
+
+    pub async fn post_form(&mut self, path: &str, fields: &[(&str, &str)]) -> Reply {
+        let request = self.client.post(self.url(path)).form(fields);
+        self.send(request, "POST", path).await
+    }
+
+    /// A `multipart/form-data` POST, as a browser sends an upload form: text fields, then one
+    /// file field `(field name, file name, bytes)`.
+    pub async fn post_multipart(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+    ) -> Reply {
+        let boundary = "----konbit-test-boundary-7MA4YWxkTrZu0gW";
+        let mut body = Vec::new();
+        for (name, value) in fields {
+            body.extend_from_slice(
+                format!("--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n")
+                    .as_bytes(),
+            );
+        }
+        let (name, file_name, bytes) = file;
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"; filename=\"{file_name}\"\r\n\
+                 Content-Type: application/octet-stream\r\n\r\n"
+            )
+            .as_bytes(),
+        );
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let request = self
+            .client
+            .post(self.url(path))
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body);
+        self.send(request, "POST", path).await
+    }
+
+    /// The CSRF token of the forms this browser is shown (read from the farm's home page).
+    pub async fn csrf(&mut self) -> String {
+        self.get("/").await.expect(200).csrf()
+    }
+
+    /// Signs in as a browser does: the form, its token, the POST; expects the redirect and the
+    /// session cookie.
+    pub async fn sign_in(&mut self, login: &str, password: &str) -> Reply {
+        let reply = self.try_sign_in(login, password, "/").await;
+        assert_eq!(
+            reply.status, 303,
+            "signing in as {login} failed; body:\n{}",
+            reply.text
+        );
+        assert!(
+            reply.set_cookie("konbit_session").is_some(),
+            "signing in as {login} set no session cookie: {:?}",
+            reply.headers
+        );
+        reply
+    }
+
+    /// The sign-in form filled in and sent, whatever the outcome.
+    pub async fn try_sign_in(&mut self, login: &str, password: &str, next: &str) -> Reply {
+        let form = self.get("/login").await.expect(200);
+        let csrf = form.csrf();
+        self.post_form(
+            "/login",
+            &[
+                ("csrf", &csrf),
+                ("login", login),
+                ("password", password),
+                ("next", next),
+            ],
+        )
+        .await
+    }
+
+    fn url(&self, path: &str) -> String {
+        assert!(path.starts_with('/'), "a path starts with '/': {path:?}");
+        format!("{}{path}", self.base)
+    }
+
+    async fn send(
+        &mut self,
+        mut request: reqwest::RequestBuilder,
+        method: &str,
+        path: &str,
+    ) -> Reply {
+        if !self.cookies.is_empty() {
+            let cookie: Vec<String> = self
+                .cookies
+                .iter()
+                .map(|(name, value)| format!("{name}={value}"))
+                .collect();
+            request = request.header("cookie", cookie.join("; "));
+        }
+        if let Some(language) = &self.accept_language {
+            request = request.header("accept-language", language);
+        }
+        let response = match request.send().await {
+            Ok(response) => response,
+            Err(error) => panic!(
+                "{method} {path} got no answer: {error:?}; server log:\n{}",
+                self.log.all()
+            ),
+        };
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let bytes = match response.bytes().await {
+            Ok(bytes) => bytes.to_vec(),
+            Err(error) => panic!(
+                "{method} {path}: the body did not arrive: {error:?}; server log:\n{}",
+                self.log.all()
+            ),
+        };
+        let reply = Reply::new(status, headers, bytes);
+        for line in reply.header_all("set-cookie") {
+            self.store_cookie(&line);
+        }
+        reply
+    }
+
+    fn store_cookie(&mut self, line: &str) {
+        let mut parts = line.split(';');
+        let Some((name, value)) = parts.next().and_then(|pair| pair.trim().split_once('=')) else {
+            return;
+        };
+        let expired = parts.any(|attribute| attribute.trim().eq_ignore_ascii_case("max-age=0"));
+        if expired {
+            self.cookies.remove(name);
+        } else {
+            self.cookies.insert(name.to_owned(), value.to_owned());
+        }
+    }
+}
+
+/// Asserts what every HTML page of konbit carries: a CSP that allows no script at all.
+#[track_caller]
+pub fn assert_no_script_csp(reply: &Reply) {
+    let content_type = reply.header("content-type").unwrap_or("");
+    assert!(
+        content_type.starts_with("text/html"),
+        "not an HTML page: {content_type:?}"
+    );
+    let csp = reply
+        .header("content-security-policy")
+        .unwrap_or_else(|| panic!("an HTML page without a CSP: {:?}", reply.headers));
+    assert!(csp.contains("default-src 'none'"), "{csp}");
+    assert!(!csp.contains("script-src"), "{csp}");
+    assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+}

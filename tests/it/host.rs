@@ -1,0 +1,139 @@
+//! Host routing: a wiki reached by its own host name is served at that host's root, with links
+//! that stay at the root, while the farm's own paths keep their meaning.
+
+use crate::harness::{Farm, PASSWORD, Wiki, assert_no_script_csp};
+
+fn farm() -> Farm {
+    Farm::new()
+        .person("alice")
+        .organisation("remix", "ReMix", &[("alice", "reader")])
+        .wiki(
+            Wiki::new("remix", "remix", "public")
+                .title("ReMix")
+                .host("wiki.remix.example")
+                .page(
+                    "Home",
+                    "# ReMix\n\nremix-home. Voir [[Guides/Installer]].\n",
+                )
+                .page("Guides/Installer", "# Installer\n\nremix-install\n")
+                .file("logo.txt", "remix-file"),
+        )
+        .wiki(
+            Wiki::new("secret", "remix", "private")
+                .host("secret.example")
+                .page("Home", "# Secret\n\nsecret-home\n"),
+        )
+        .wiki(Wiki::new("other", "remix", "public").page("Home", "other-home\n"))
+}
+
+#[tokio::test]
+async fn a_wiki_host_serves_the_wiki_at_its_root() {
+    let server = farm().start();
+    let mut browser = server.browser();
+
+    let home = browser
+        .get_host("wiki.remix.example", "/")
+        .await
+        .expect(200);
+    assert_no_script_csp(&home);
+    assert!(home.text.contains("remix-home"), "{}", home.text);
+    // Links inside the wiki stay at the host's root.
+    assert_eq!(
+        home.link_with_text("Guides/Installer").href(),
+        Some("/Guides/Installer")
+    );
+    assert_eq!(home.link_with_text("Pages").href(), Some("/_pages"));
+
+    let page = browser
+        .get_host("wiki.remix.example", "/Guides/Installer")
+        .await
+        .expect(200);
+    assert!(page.text.contains("remix-install"), "{}", page.text);
+
+    let raw = browser
+        .get_host("wiki.remix.example", "/_raw/Guides/Installer")
+        .await
+        .expect(200);
+    assert_eq!(raw.text, "# Installer\n\nremix-install\n");
+
+    let file = browser
+        .get_host("wiki.remix.example", "/_files/logo.txt")
+        .await
+        .expect(200);
+    assert_eq!(file.text, "remix-file");
+
+    let index = browser
+        .get_host("wiki.remix.example", "/_pages")
+        .await
+        .expect(200);
+    assert!(
+        index
+            .links()
+            .iter()
+            .any(|link| link.href() == Some("/Guides/Installer")),
+        "{}",
+        index.text
+    );
+}
+
+#[tokio::test]
+async fn host_names_match_without_case_or_port() {
+    let server = farm().start();
+    let mut browser = server.browser();
+    for host in ["WIKI.ReMix.Example", "wiki.remix.example:8080"] {
+        let home = browser.get_host(host, "/").await.expect(200);
+        assert!(home.text.contains("remix-home"), "{host}: {}", home.text);
+    }
+}
+
+#[tokio::test]
+async fn a_wiki_host_does_not_reach_other_wikis() {
+    let server = farm().start();
+    let mut browser = server.browser();
+    // On the wiki's host, `/other/Home` is a page path inside that wiki, not the other wiki.
+    for path in ["/other", "/other/Home"] {
+        let reply = browser
+            .get_host("wiki.remix.example", path)
+            .await
+            .expect(404);
+        assert!(!reply.text.contains("other-home"), "{path}: {}", reply.text);
+        assert!(reply.text.contains("Cette page n’existe pas encore."));
+    }
+}
+
+#[tokio::test]
+async fn farm_paths_keep_their_meaning_on_a_wiki_host() {
+    let server = farm().start();
+    let mut browser = server.browser();
+    let login = browser
+        .get_host("wiki.remix.example", "/login")
+        .await
+        .expect(200);
+    assert!(login.text.contains("action=\"/login\""), "{}", login.text);
+    let css = browser
+        .get_host("wiki.remix.example", "/_theme/default/style.css")
+        .await
+        .expect(200);
+    assert_eq!(css.header("content-type"), Some("text/css; charset=utf-8"));
+    // An unknown host is the farm itself.
+    let farm_home = browser.get_host("unknown.example", "/").await.expect(200);
+    assert_eq!(farm_home.link_with_text("ReMix").href(), Some("/remix/"));
+}
+
+#[tokio::test]
+async fn a_private_wiki_host_needs_a_reader() {
+    let server = farm().start();
+    let mut browser = server.browser();
+    browser.sign_in("alice", PASSWORD).await;
+    let home = browser.get_host("secret.example", "/").await.expect(200);
+    assert!(home.text.contains("secret-home"), "{}", home.text);
+}
+
+#[tokio::test]
+async fn a_private_wiki_host_is_not_found_for_a_visitor() {
+    let server = farm().start();
+    let mut browser = server.browser();
+    let reply = browser.get_host("secret.example", "/").await.expect(404);
+    assert!(!reply.text.contains("secret-home"), "{}", reply.text);
+    assert!(reply.text.contains("Introuvable"), "{}", reply.text);
+}
