@@ -120,7 +120,8 @@ impl Farm {
                 continue;
             }
             let welcome = welcome_page(wiki);
-            match store::create(&path, wiki.seed.as_deref(), &welcome) {
+            let message = wiki.lang.messages().commit_new_wiki;
+            match store::create(&path, wiki.seed.as_deref(), &welcome, message) {
                 Ok(()) => {
                     tracing::info!(wiki = %wiki.slug, path = %path.display(), "created the wiki's repository")
                 }

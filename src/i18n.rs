@@ -161,6 +161,19 @@ pub struct Messages {
     pub bad_name: &'static str,
     pub sign_in_to_edit: &'static str,
     pub in_wiki: &'static str,
+    pub commit_create: &'static str,
+    pub commit_update: &'static str,
+    pub commit_delete: &'static str,
+    pub commit_rename: &'static str,
+    pub commit_rename_to: &'static str,
+    pub commit_upload: &'static str,
+    pub commit_revert: &'static str,
+    pub commit_revert_to: &'static str,
+    pub commit_new_wiki: &'static str,
+    pub added_line: &'static str,
+    pub removed_line: &'static str,
+    pub old_line: &'static str,
+    pub new_line: &'static str,
 }
 
 pub static FR: Messages = Messages {
@@ -259,6 +272,19 @@ pub static FR: Messages = Messages {
     bad_name: "Ce nom de page n’est pas valide",
     sign_in_to_edit: "Connectez-vous pour modifier ce wiki.",
     in_wiki: "dans",
+    commit_create: "Créer",
+    commit_update: "Modifier",
+    commit_delete: "Supprimer",
+    commit_rename: "Renommer",
+    commit_rename_to: "en",
+    commit_upload: "Ajouter",
+    commit_revert: "Rétablir",
+    commit_revert_to: "à la version",
+    commit_new_wiki: "Créer le wiki",
+    added_line: "ajouté",
+    removed_line: "retiré",
+    old_line: "ancienne ligne",
+    new_line: "nouvelle ligne",
 };
 
 pub static EN: Messages = Messages {
@@ -357,6 +383,19 @@ pub static EN: Messages = Messages {
     bad_name: "This page name is not valid",
     sign_in_to_edit: "Sign in to edit this wiki.",
     in_wiki: "in",
+    commit_create: "Create",
+    commit_update: "Update",
+    commit_delete: "Delete",
+    commit_rename: "Rename",
+    commit_rename_to: "to",
+    commit_upload: "Upload",
+    commit_revert: "Revert",
+    commit_revert_to: "to",
+    commit_new_wiki: "Create the wiki",
+    added_line: "added",
+    removed_line: "removed",
+    old_line: "old line",
+    new_line: "new line",
 };
 
 #[cfg(test)]

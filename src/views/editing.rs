@@ -1,7 +1,7 @@
 //! The pages of a wiki's life: the editor, renaming and deleting, history, diffs, recent
 //! changes, attachments and the Atom feed.
 
-use maud::{Markup, PreEscaped, html};
+use maud::{Markup, html};
 
 use super::{Chrome, layout, query_value};
 use crate::diff::{DiffLine, LineKind};
@@ -59,7 +59,7 @@ pub fn editor(chrome: &Chrome, editor: &Editor) -> Markup {
                         h2 { (t.conflict_title) }
                         p.error role="alert" { (t.conflict_explain) }
                         h3 { (t.differences) }
-                        (diff_table(diff))
+                        (diff_table(chrome.t(), diff))
                         details {
                             summary { (t.current_version) }
                             textarea.theirs readonly rows="12" aria-label=(t.current_version) { (theirs) }
@@ -180,7 +180,7 @@ pub fn history(chrome: &Chrome, history: &History) -> Markup {
                 table.listing.history {
                     thead { tr { th { (t.date) } th { (t.author) } th { (t.message) } th {} } }
                     tbody {
-                        @for row in history.rows {
+                        @for (i, row) in history.rows.iter().enumerate() {
                             tr {
                                 td { a href={ (prefix) (encode_path(row.path)) "?rev=" (row.commit) } { (row.date) } }
                                 td { (row.author) }
@@ -189,7 +189,8 @@ pub fn history(chrome: &Chrome, history: &History) -> Markup {
                                     @if let Some(previous) = row.previous {
                                         a href={ (prefix) "_diff/" (encoded) "?from=" (previous) "&to=" (row.commit) } { (t.compare) }
                                     }
-                                    @if history.can_write && row.path == history.path {
+                                    // The newest revision is the page as it is: nothing to restore.
+                                    @if history.can_write && row.path == history.path && !(history.page == 0 && i == 0) {
                                         form.inline method="post" action={ (prefix) "_revert/" (encoded) } {
                                             input type="hidden" name="csrf" value=(chrome.csrf);
                                             input type="hidden" name="rev" value=(row.commit);
@@ -217,24 +218,30 @@ pub fn history(chrome: &Chrome, history: &History) -> Markup {
 }
 
 /// A line diff as a table: old and new line numbers, the line, added and removed lines marked.
-pub fn diff_table(rows: &[DiffLine]) -> Markup {
+pub fn diff_table(t: &crate::i18n::Messages, rows: &[DiffLine]) -> Markup {
     html! {
         table.diff {
+            thead.visually-hidden {
+                tr { th { (t.old_line) } th { (t.new_line) } th { (t.changes_between) } }
+            }
             tbody {
                 @for row in rows {
                     @match row.kind {
                         LineKind::Gap => tr.gap { td colspan="3" { "⋯" } },
                         kind => {
-                            @let (class, mark) = match kind {
-                                LineKind::Added => ("added", "+"),
-                                LineKind::Removed => ("removed", "−"),
-                                _ => ("same", " "),
+                            @let (class, mark, spoken) = match kind {
+                                LineKind::Added => ("added", "+", Some(t.added_line)),
+                                LineKind::Removed => ("removed", "−", Some(t.removed_line)),
+                                _ => ("same", " ", None),
                             };
                             tr class=(class) {
                                 td.line-number { (row.old_number.map(|n| n.to_string()).unwrap_or_default()) }
                                 td.line-number { (row.new_number.map(|n| n.to_string()).unwrap_or_default()) }
                                 td.line {
                                     span.mark aria-hidden="true" { (mark) }
+                                    @if let Some(spoken) = spoken {
+                                        span.visually-hidden { (spoken) " : " }
+                                    }
                                     @match kind {
                                         LineKind::Added => ins { (row.text) },
                                         LineKind::Removed => del { (row.text) },
@@ -271,9 +278,13 @@ pub fn diff_page(chrome: &Chrome, page: &DiffPage) -> Markup {
         html! {
             h1 { (t.changes_between) " : " a href={ (page.prefix) (encoded) } { (page.path) } }
             p.diff-range {
-                a href={ (page.prefix) (encoded) "?rev=" (page.from) } { (page.from_date) }
+                a href={ (page.prefix) (encoded) "?rev=" (page.from) } {
+                    (page.from_date) " " code { (&page.from[..page.from.len().min(10)]) }
+                }
                 " → "
-                a href={ (page.prefix) (encoded) "?rev=" (page.to) } { (page.to_date) }
+                a href={ (page.prefix) (encoded) "?rev=" (page.to) } {
+                    (page.to_date) " " code { (&page.to[..page.to.len().min(10)]) }
+                }
                 " · "
                 span.added-count { "+" (page.added) }
                 " "
@@ -282,7 +293,7 @@ pub fn diff_page(chrome: &Chrome, page: &DiffPage) -> Markup {
             @if page.rows.is_empty() {
                 p.empty { (t.no_difference) }
             } @else {
-                (diff_table(page.rows))
+                (diff_table(t, page.rows))
             }
             p { a href={ (page.prefix) "_history/" (encoded) } { (t.history) } }
         },
@@ -382,6 +393,7 @@ pub fn files_page(chrome: &Chrome, page: &FilesPage) -> Markup {
                     button.primary type="submit" { (t.upload) }
                 }
             }
+            h2 { (t.files) }
             @if page.files.is_empty() {
                 p.empty { "—" }
             } @else {
@@ -432,6 +444,6 @@ pub fn atom_feed(
         }
     };
     let mut xml = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
-    xml.push_str(&PreEscaped(body.into_string()).0);
+    xml.push_str(&body.into_string());
     xml
 }

@@ -234,15 +234,15 @@ fn page_actions(t: &Messages, prefix: &str, encoded: &str, can_write: bool) -> M
     html! {
         nav.page-actions {
             @if can_write {
-                a href={ (prefix) "_edit/" (encoded) } { (t.edit) }
+                a.edit href={ (prefix) "_edit/" (encoded) } { (t.edit) }
                 " "
             }
-            a href={ (prefix) "_history/" (encoded) } { (t.history) }
+            a.history href={ (prefix) "_history/" (encoded) } { (t.history) }
             @if can_write {
                 " "
-                a href={ (prefix) "_rename/" (encoded) } { (t.rename) }
+                a.rename href={ (prefix) "_rename/" (encoded) } { (t.rename) }
                 " "
-                a href={ (prefix) "_delete/" (encoded) } { (t.delete) }
+                a.delete href={ (prefix) "_delete/" (encoded) } { (t.delete) }
             }
         }
     }

@@ -386,14 +386,7 @@ pub async fn revert(
     let revision = parse_oid(&form.rev)?;
     let wanted = path.clone();
     let outcome = at
-        .run(Action::Write, move |wiki| {
-            let text = wiki
-                .text_at(revision, &wanted.file_name())?
-                .ok_or(Error::NotFound)?;
-            let head = wiki.head()?.map(|head| head.commit);
-            let short = &revision.to_string()[..10];
-            wiki.save(&wanted, &text, head, &format!("Revert {wanted} to {short}"))
-        })
+        .run(Action::Write, move |wiki| wiki.revert(&wanted, revision))
         .await?;
     let flag = match outcome {
         SaveOutcome::Unchanged { .. } => "unchanged",

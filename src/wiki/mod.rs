@@ -361,6 +361,7 @@ impl Wiki<'_> {
     ) -> Result<SaveOutcome> {
         let yours = normalize_text(text);
         let message = message.trim().to_owned();
+        let t = self.settings().lang.messages();
         self.write(|snapshot| {
             let head = snapshot.head.commit;
             let stored = snapshot.listing.pages.get(path).cloned();
@@ -421,11 +422,12 @@ impl Wiki<'_> {
             };
             let file = stored.clone().unwrap_or_else(|| path.file_name());
             let message = if message.is_empty() {
-                if current.is_some() {
-                    format!("Update {path}")
+                let verb = if current.is_some() {
+                    t.commit_update
                 } else {
-                    format!("Create {path}")
-                }
+                    t.commit_create
+                };
+                format!("{verb} {path}")
             } else {
                 message.clone()
             };
@@ -439,7 +441,8 @@ impl Wiki<'_> {
 
     /// Deletes a page.
     pub fn delete(&self, path: &PagePath, message: &str) -> Result<Oid> {
-        let message = non_empty(message, || format!("Delete {path}"));
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || format!("{} {path}", t.commit_delete));
         self.write(|snapshot| {
             let stored = snapshot.listing.pages.get(path).ok_or(Error::NotFound)?;
             Ok(Step::Commit {
@@ -458,7 +461,10 @@ impl Wiki<'_> {
         leave_redirect: bool,
         message: &str,
     ) -> Result<std::result::Result<Oid, PagePath>> {
-        let message = non_empty(message, || format!("Rename {from} to {to}"));
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || {
+            format!("{} {from} {} {to}", t.commit_rename, t.commit_rename_to)
+        });
         self.write(|snapshot| {
             let stored = snapshot.listing.pages.get(from).ok_or(Error::NotFound)?;
             if let Some(existing) = snapshot
@@ -492,7 +498,8 @@ impl Wiki<'_> {
                 "Markdown files are pages: create them with the editor".into(),
             ));
         }
-        let message = non_empty(message, || format!("Upload {path}"));
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || format!("{} {path}", t.commit_upload));
         self.write(|snapshot| {
             let stored = snapshot
                 .listing
@@ -561,6 +568,18 @@ impl Wiki<'_> {
             page_exists: &exists,
         };
         Ok(markdown::render(text, &context))
+    }
+
+    /// Restores a page's text at a revision, as a new commit on top of the current head.
+    pub fn revert(&self, path: &PagePath, revision: Oid) -> Result<SaveOutcome> {
+        let text = self
+            .text_at(revision, &path.file_name())?
+            .ok_or(Error::NotFound)?;
+        let head = self.head()?.map(|head| head.commit);
+        let t = self.settings().lang.messages();
+        let short = &revision.to_string()[..10];
+        let message = format!("{} {path} {} {short}", t.commit_revert, t.commit_revert_to);
+        self.save(path, &text, head, &message)
     }
 
     /// Who made a commit of the branch, and when.

@@ -110,7 +110,7 @@ pub fn read(repo: &Repository, tree: Oid, stored_path: &str) -> Result<Option<(O
 
 /// Creates a bare repository whose first commit holds the files of `seed`, or a single
 /// `Home.md` with `welcome` when there is no seed.
-pub fn create(path: &Path, seed: Option<&Path>, welcome: &str) -> Result<()> {
+pub fn create(path: &Path, seed: Option<&Path>, welcome: &str, message: &str) -> Result<()> {
     let mut options = git2::RepositoryInitOptions::new();
     options
         .bare(true)
@@ -128,14 +128,7 @@ pub fn create(path: &Path, seed: Option<&Path>, welcome: &str) -> Result<()> {
     };
     let tree = repo.find_tree(tree)?;
     let signature = Signature::now("konbit", "konbit@localhost")?;
-    repo.commit(
-        Some("HEAD"),
-        &signature,
-        &signature,
-        "Create the wiki",
-        &tree,
-        &[],
-    )?;
+    repo.commit(Some("HEAD"), &signature, &signature, message, &tree, &[])?;
     Ok(())
 }
 

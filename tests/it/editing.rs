@@ -196,15 +196,15 @@ async fn create_preview_save_history_diff_and_revert() {
     .expect(303);
     assert_eq!(
         repo.head_commit().rsplit('|').next(),
-        Some("Update Plan d'action")
+        Some("Modifier Plan d'action")
     );
 
     // History: newest first, with author, and a diff between the two revisions.
     let history = eve.get("/w/_history/Plan%20d%27action").await.expect(200);
     let first = history
         .text
-        .find("Update Plan d&#39;action")
-        .or_else(|| history.text.find("Update Plan d'action"));
+        .find("Modifier Plan d&#39;action")
+        .or_else(|| history.text.find("Modifier Plan d'action"));
     let second = history.text.find("Créer le plan");
     assert!(
         first.is_some() && second.is_some() && first < second,
@@ -253,7 +253,10 @@ async fn create_preview_save_history_diff_and_revert() {
         repo.file("Plan d'action.md").as_deref(),
         Some("# Plan\n\nPremière version.")
     );
-    assert!(repo.head_commit().contains("Revert Plan d'action to "));
+    assert!(
+        repo.head_commit()
+            .contains("Rétablir Plan d'action à la version ")
+    );
 }
 
 #[tokio::test]
@@ -346,7 +349,7 @@ async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
     .await
     .expect(303);
     assert!(repo.file("Notes finales.md").is_none());
-    assert!(repo.head_commit().ends_with("|Delete Notes finales"));
+    assert!(repo.head_commit().ends_with("|Supprimer Notes finales"));
     eve.get("/w/Notes%20finales").await.expect(404);
 }
 
@@ -695,7 +698,10 @@ async fn uploads_attachments_within_the_limit() {
         repo.git(&["cat-file", "-s", "HEAD:images/Logo coop.png"]),
         png.len().to_string()
     );
-    assert!(repo.head_commit().ends_with("|Upload images/Logo coop.png"));
+    assert!(
+        repo.head_commit()
+            .ends_with("|Ajouter images/Logo coop.png")
+    );
     let shown = eve.get(&location).await.expect(200);
     assert!(
         shown

@@ -20,3 +20,4 @@ mod reload;
 mod rendering;
 mod signin;
 mod stress;
+mod tidy;
