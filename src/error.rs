@@ -11,6 +11,8 @@ pub enum Error {
     NotFound,
     /// The request itself is malformed; the text says what to fix.
     BadRequest(String),
+    /// A page or file name that cannot be used; shown in the person's language.
+    BadName(crate::page_path::PathError),
     /// The actor may see this but not do that.
     Forbidden,
     /// The content is larger than the farm accepts; the text says the limit.
@@ -26,6 +28,7 @@ impl fmt::Display for Error {
         match self {
             Error::NotFound => f.write_str("not found"),
             Error::BadRequest(why) => write!(f, "bad request: {why}"),
+            Error::BadName(why) => write!(f, "bad name: {why}"),
             Error::Forbidden => f.write_str("forbidden"),
             Error::TooLarge(why) => write!(f, "too large: {why}"),
             Error::Unavailable(why) => write!(f, "unavailable: {why}"),
@@ -44,7 +47,7 @@ impl From<git2::Error> for Error {
 
 impl From<crate::page_path::PathError> for Error {
     fn from(error: crate::page_path::PathError) -> Self {
-        Error::BadRequest(error.to_string())
+        Error::BadName(error)
     }
 }
 

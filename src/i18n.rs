@@ -35,6 +35,33 @@ impl Lang {
         }
     }
 
+    /// Why a page or file name was refused, for a person.
+    pub fn path_error(self, error: crate::page_path::PathError) -> &'static str {
+        use crate::page_path::PathError::*;
+        match (self, error) {
+            (Lang::Fr, Empty) => "le nom est vide",
+            (Lang::Fr, TooLong) => "le nom est trop long",
+            (Lang::Fr, BadEncoding) => "l’adresse contient un encodage invalide",
+            (Lang::Fr, DotSegment) => "un nom ne peut pas contenir « . » ou « .. » comme dossier",
+            (Lang::Fr, ControlCharacter) => "un nom ne peut pas contenir de caractère de contrôle",
+            (Lang::Fr, Reserved) => "les noms commençant par « _ » sont réservés",
+            (Lang::Fr, GitDirectory) => "le nom « .git » est réservé",
+            (Lang::Fr, EmptySegment) => "un nom ne peut pas contenir de dossier vide (« // »)",
+            (Lang::Fr, Backslash) => "un nom ne peut pas contenir « \\ »",
+            (Lang::En, error) => match error {
+                Empty => "the name is empty",
+                TooLong => "the name is too long",
+                BadEncoding => "the address is not valid percent-encoded UTF-8",
+                DotSegment => "a name may not contain '.' or '..' segments",
+                ControlCharacter => "a name may not contain control characters",
+                Reserved => "names beginning with '_' are reserved",
+                GitDirectory => "'.git' is reserved",
+                EmptySegment => "a name may not contain an empty segment ('//')",
+                Backslash => "a name may not contain '\\'",
+            },
+        }
+    }
+
     pub fn messages(self) -> &'static Messages {
         match self {
             Lang::Fr => &FR,
@@ -161,6 +188,7 @@ pub struct Messages {
     pub bad_name: &'static str,
     pub sign_in_to_edit: &'static str,
     pub in_wiki: &'static str,
+    pub mib: &'static str,
     pub commit_create: &'static str,
     pub commit_update: &'static str,
     pub commit_delete: &'static str,
@@ -272,6 +300,7 @@ pub static FR: Messages = Messages {
     bad_name: "Ce nom de page n’est pas valide",
     sign_in_to_edit: "Connectez-vous pour modifier ce wiki.",
     in_wiki: "dans",
+    mib: "Mio",
     commit_create: "Créer",
     commit_update: "Modifier",
     commit_delete: "Supprimer",
@@ -383,6 +412,7 @@ pub static EN: Messages = Messages {
     bad_name: "This page name is not valid",
     sign_in_to_edit: "Sign in to edit this wiki.",
     in_wiki: "in",
+    mib: "MiB",
     commit_create: "Create",
     commit_update: "Update",
     commit_delete: "Delete",

@@ -386,7 +386,7 @@ pub fn files_page(chrome: &Chrome, page: &FilesPage) -> Markup {
                 form.stack method="post" action={ (page.prefix) "_files/" } enctype="multipart/form-data" {
                     input type="hidden" name="csrf" value=(chrome.csrf);
                     input type="hidden" name="page" value=(page.for_page);
-                    label for="file" { (t.file_to_upload) " (≤ " (page.max_mib) " Mio)" }
+                    label for="file" { (t.file_to_upload) " (≤ " (page.max_mib) " " (t.mib) ")" }
                     input #file type="file" name="file" required;
                     label for="name" { (t.file_name) }
                     input #name type="text" name="name";

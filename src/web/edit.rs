@@ -257,7 +257,7 @@ pub async fn new_page(ctx: &Ctx, at: &At, name: &str) -> Result<Response> {
         Err(why) => {
             let t = ctx.lang.messages();
             let chrome = at.chrome(ctx)?;
-            let message = format!("{} : {why}", t.bad_name);
+            let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(why));
             let page = views::new_page_form(&chrome, &at.prefix, name, Some(&message), None);
             Ok((StatusCode::BAD_REQUEST, page).into_response())
         }
@@ -302,7 +302,7 @@ pub async fn rename(
         Err(why) => {
             at.run(Action::Write, |_| Ok(())).await?;
             let chrome = at.chrome(ctx)?;
-            let error = maud::html! { (t.bad_name) " : " (why.to_string()) };
+            let error = maud::html! { (t.bad_name) " : " (ctx.lang.path_error(why)) };
             let page =
                 views::rename_form(&chrome, &at.prefix, path.as_str(), &form.to, Some(error));
             return Ok((StatusCode::BAD_REQUEST, page).into_response());
@@ -509,7 +509,11 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
         Ok(path) => path,
         Err(why) => {
             at.run(Action::Write, |_| Ok(())).await?;
-            let message = format!("{} : {why}", ctx.lang.messages().bad_name);
+            let message = format!(
+                "{} : {}",
+                ctx.lang.messages().bad_name,
+                ctx.lang.path_error(why)
+            );
             let response = files_form(ctx, at, &page, None, Some(&message)).await?;
             return Ok((StatusCode::BAD_REQUEST, response).into_response());
         }

@@ -17,6 +17,7 @@ use super::Ctx;
 pub enum ErrorMark {
     NotFound,
     BadRequest(String),
+    BadName(crate::page_path::PathError),
     Forbidden,
     TooLarge(String),
     Unavailable,
@@ -29,6 +30,7 @@ impl IntoResponse for Error {
         let (status, mark) = match self {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorMark::NotFound),
             Error::BadRequest(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadRequest(why)),
+            Error::BadName(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadName(why)),
             Error::Forbidden => (StatusCode::FORBIDDEN, ErrorMark::Forbidden),
             Error::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorMark::TooLarge(why)),
             Error::Unavailable(cause) => {
@@ -78,6 +80,10 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
         }
         ErrorMark::BadRequest(why) => {
             let message = format!("{} ({why})", t.bad_request);
+            views::error_page(&chrome, t.bad_request_title, &message, false)
+        }
+        ErrorMark::BadName(why) => {
+            let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(*why));
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
         ErrorMark::Forbidden => {

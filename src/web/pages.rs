@@ -280,13 +280,13 @@ pub async fn wiki_post(
     let uri = request.uri().clone();
     let (at, target) = match locate(&state, &ctx, &uri) {
         Ok(located) => located,
-        Err(Error::BadRequest(why)) => {
+        Err(Error::BadName(why)) => {
             // A refused page name in the editor's address: answer with the person's text kept.
             let raw = uri.path().strip_prefix('/').unwrap_or("");
             let (slug, rest) = raw.split_once('/').unwrap_or((raw, ""));
             let (Some(slug), Some(name)) = (WikiSlug::parse(slug), rest.strip_prefix("_edit/"))
             else {
-                return Err(Error::BadRequest(why));
+                return Err(Error::BadName(why));
             };
             let at = At {
                 farm: state.farm.clone(),
@@ -296,7 +296,8 @@ pub async fn wiki_post(
                 slug,
             };
             let name = crate::page_path::decode_url(name).unwrap_or_else(|_| name.to_owned());
-            return edit::refused_save(&state, &ctx, &at, &name, &why, request).await;
+            let why = ctx.lang.path_error(why);
+            return edit::refused_save(&state, &ctx, &at, &name, why, request).await;
         }
         Err(error) => return Err(error),
     };
@@ -725,11 +726,8 @@ mod tests {
         assert!(matches!(parse_target(""), Ok(Target::Home)));
         assert!(matches!(parse_target("_files/"), Ok(Target::Files)));
         assert!(matches!(parse_target("_edit/A%20b"), Ok(Target::Edit(p)) if p.as_str() == "A b"));
-        assert!(matches!(
-            parse_target("_unknown"),
-            Err(Error::BadRequest(_))
-        ));
-        assert!(matches!(parse_target("_edit/"), Err(Error::BadRequest(_))));
+        assert!(matches!(parse_target("_unknown"), Err(Error::BadName(_))));
+        assert!(matches!(parse_target("_edit/"), Err(Error::BadName(_))));
         assert!(matches!(parse_target("_recent"), Ok(Target::Recent)));
     }
 }
