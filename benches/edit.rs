@@ -71,9 +71,6 @@ fn build_repository(root: &Path, repo: &Path) {
         .expect("write");
         let message = format!("Add page {i}");
         writeln!(stream, "data {}\n{message}", message.len()).expect("write");
-        if i > 0 {
-            writeln!(stream, "from refs/heads/main^0").expect("write");
-        }
         writeln!(stream, "M 100644 inline Folder {}/Page {i}.md", i % 100).expect("write");
         writeln!(stream, "data {}\n{body}", body.len()).expect("write");
         if i % HOT_EVERY == 0 {

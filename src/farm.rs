@@ -163,15 +163,43 @@ impl Farm {
             return;
         };
         let updated = store::tree_of(&repo, to).and_then(|tree| {
+            // Derive the new state from the old head's, when it is at hand: the cost is then the
+            // size of the change, not of the wiki.
+            let old_tree = from.map(|from| store::tree_of(&repo, from)).transpose()?;
             if self.listings.get(&tree).is_none() {
-                let listing = Arc::new(store::list(&repo, tree)?);
+                let listing =
+                    match old_tree.and_then(|old| self.listings.get(&old).map(|l| (old, l))) {
+                        Some((old_tree, old)) => store::list_changed(&repo, &old, old_tree, tree)?,
+                        None => store::list(&repo, tree)?,
+                    };
+                let listing = Arc::new(listing);
                 self.listings.insert(tree, listing.clone(), listing.size());
             }
-            self.recent_of(&repo, to).map(|_| ())
+            if self.recents.get(&to).is_none() {
+                let known = from.and_then(|from| self.recents.get(&from).map(|r| (from, r)));
+                let recent = store::recent(
+                    &repo,
+                    to,
+                    RECENT_LIMIT,
+                    known.as_ref().map(|(id, r)| (*id, r.as_slice())),
+                )?;
+                self.insert_recent(to, Arc::new(recent));
+            }
+            Ok(())
         });
         if let Err(error) = updated {
             tracing::warn!(wiki = %slug, %error, "derived state not updated; it will be on first use");
         }
+    }
+
+    fn insert_recent(&self, head: Oid, recent: Arc<Vec<Activity>>) {
+        let size = recent
+            .iter()
+            .map(|a| {
+                a.revision.message.len() + a.paths.iter().map(|p| p.len() + 24).sum::<usize>() + 128
+            })
+            .sum();
+        self.recents.insert(head, recent, size);
     }
 
     /// The newest changes up to `head`, computed once per head.
@@ -183,14 +211,8 @@ impl Farm {
         if let Some(recent) = self.recents.get(&head) {
             return Ok(recent);
         }
-        let recent = Arc::new(store::recent(repo, head, RECENT_LIMIT)?);
-        let size = recent
-            .iter()
-            .map(|a| {
-                a.revision.message.len() + a.paths.iter().map(|p| p.len() + 24).sum::<usize>() + 128
-            })
-            .sum();
-        self.recents.insert(head, recent.clone(), size);
+        let recent = Arc::new(store::recent(repo, head, RECENT_LIMIT, None)?);
+        self.insert_recent(head, recent.clone());
         Ok(recent)
     }
 

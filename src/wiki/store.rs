@@ -69,24 +69,67 @@ impl Listing {
     }
 }
 
+impl Listing {
+    fn insert(&mut self, stored: &str) {
+        let normalized: String = stored.nfc().collect();
+        if let Some(page) = normalized.strip_suffix(".md") {
+            if let Ok(path) = PagePath::parse(page) {
+                self.pages.insert(path, stored.to_owned());
+            }
+        } else if let Ok(path) = PagePath::parse(&normalized) {
+            self.files.insert(path, stored.to_owned());
+        }
+    }
+
+    fn remove(&mut self, stored: &str) {
+        let normalized: String = stored.nfc().collect();
+        if let Some(page) = normalized.strip_suffix(".md") {
+            if let Ok(path) = PagePath::parse(page) {
+                self.pages.remove(&path);
+            }
+        } else if let Ok(path) = PagePath::parse(&normalized) {
+            self.files.remove(&path);
+        }
+    }
+}
+
+/// The listing of `new_tree`, derived from the listing of `old_tree` and the difference between
+/// the two trees: unchanged folders are skipped by their ids, so this costs the change, not the
+/// wiki's size.
+pub fn list_changed(
+    repo: &Repository,
+    old: &Listing,
+    old_tree: Oid,
+    new_tree: Oid,
+) -> Result<Listing> {
+    let old_tree = repo.find_tree(old_tree)?;
+    let new_tree = repo.find_tree(new_tree)?;
+    let diff = repo.diff_tree_to_tree(Some(&old_tree), Some(&new_tree), None)?;
+    let mut listing = Listing {
+        pages: old.pages.clone(),
+        files: old.files.clone(),
+    };
+    for delta in diff.deltas() {
+        if let Some(path) = delta.old_file().path().and_then(Path::to_str) {
+            listing.remove(path);
+        }
+        if delta.status() != git2::Delta::Deleted
+            && let Some(path) = delta.new_file().path().and_then(Path::to_str)
+        {
+            listing.insert(path);
+        }
+    }
+    Ok(listing)
+}
+
 pub fn list(repo: &Repository, tree: Oid) -> Result<Listing> {
     let tree = repo.find_tree(tree)?;
     let mut listing = Listing::default();
     tree.walk(TreeWalkMode::PreOrder, |folder, entry| {
-        if entry.kind() != Some(ObjectType::Blob) {
-            return TreeWalkResult::Ok;
-        }
-        let Some(name) = entry.name() else {
-            return TreeWalkResult::Ok;
-        };
-        let stored = format!("{folder}{name}");
-        let normalized: String = stored.nfc().collect();
-        if let Some(page) = normalized.strip_suffix(".md") {
-            if let Ok(path) = PagePath::parse(page) {
-                listing.pages.insert(path, stored);
-            }
-        } else if let Ok(path) = PagePath::parse(&normalized) {
-            listing.files.insert(path, stored);
+        if entry.kind() == Some(ObjectType::Blob)
+            && let Some(name) = entry.name()
+        {
+            listing.insert(&format!("{folder}{name}"));
         }
         TreeWalkResult::Ok
     })?;
@@ -333,8 +376,9 @@ pub fn file_history(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Revision>, bool)> {
+    // First parents only, in their own order: a stream that stops as soon as the page is
+    // full, where a topological sort would first walk the whole history.
     let mut walk = repo.revwalk()?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
     walk.push(head)?;
     walk.simplify_first_parent()?;
     let mut current = path.to_owned();
@@ -424,36 +468,56 @@ pub struct Activity {
     pub paths: Vec<String>,
 }
 
-/// The newest `limit` commits of the branch with the files each changed.
-pub fn recent(repo: &Repository, head: Oid, limit: usize) -> Result<Vec<Activity>> {
+/// What a commit changed, for recent changes.
+fn activity(repo: &Repository, commit: &git2::Commit) -> Result<Activity> {
+    let tree = commit.tree()?;
+    let parent_tree = match commit.parent(0) {
+        Ok(parent) => Some(parent.tree()?),
+        Err(_) => None,
+    };
+    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+    let paths = diff
+        .deltas()
+        .filter_map(|delta| {
+            delta
+                .new_file()
+                .path()
+                .or_else(|| delta.old_file().path())
+                .and_then(Path::to_str)
+                .map(str::to_owned)
+        })
+        .collect();
+    Ok(Activity {
+        revision: revision(commit, ""),
+        paths,
+    })
+}
+
+/// The newest `limit` commits of the branch (first parents) with the files each changed. When
+/// the activity up to an older head `known` is at hand, the walk stops there and reuses it.
+pub fn recent(
+    repo: &Repository,
+    head: Oid,
+    limit: usize,
+    known: Option<(Oid, &[Activity])>,
+) -> Result<Vec<Activity>> {
     let mut walk = repo.revwalk()?;
-    walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::TIME)?;
     walk.push(head)?;
     walk.simplify_first_parent()?;
     let mut activity = Vec::new();
-    for id in walk.take(limit) {
-        let commit = repo.find_commit(id?)?;
-        let tree = commit.tree()?;
-        let parent_tree = match commit.parent(0) {
-            Ok(parent) => Some(parent.tree()?),
-            Err(_) => None,
-        };
-        let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
-        let paths = diff
-            .deltas()
-            .filter_map(|delta| {
-                delta
-                    .new_file()
-                    .path()
-                    .or_else(|| delta.old_file().path())
-                    .and_then(Path::to_str)
-                    .map(str::to_owned)
-            })
-            .collect();
-        activity.push(Activity {
-            revision: revision(&commit, ""),
-            paths,
-        });
+    for id in walk {
+        let id = id?;
+        if activity.len() == limit {
+            break;
+        }
+        if let Some((known_head, known)) = known
+            && id == known_head
+        {
+            let room = limit - activity.len();
+            activity.extend(known.iter().take(room).cloned());
+            break;
+        }
+        activity.push(self::activity(repo, &repo.find_commit(id)?)?);
     }
     Ok(activity)
 }
@@ -462,4 +526,132 @@ pub fn recent(repo: &Repository, head: Oid, limit: usize) -> Result<Vec<Activity
 pub fn read_at(repo: &Repository, commit: Oid, stored_path: &str) -> Result<Option<Vec<u8>>> {
     let tree = tree_of(repo, commit)?;
     Ok(read(repo, tree, stored_path)?.map(|(_, bytes)| bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn repository() -> (tempfile::TempDir, Repository) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        create(&dir.path().join("w.git"), None, "# Home\n", "first").expect("create");
+        let repo = Repository::open_bare(dir.path().join("w.git")).expect("open");
+        (dir, repo)
+    }
+
+    fn change(repo: &Repository, changes: &[Change], message: &str) -> Oid {
+        let head = head(repo).expect("head").expect("a commit");
+        let tree = write_tree(repo, Some(head.tree), changes).expect("tree");
+        let signature = Signature::now("T", "t@example.org").expect("signature");
+        match commit(repo, Some(head.commit), tree, &signature, message).expect("commit") {
+            Ok(id) => id,
+            Err(Moved) => panic!("nobody else writes here"),
+        }
+    }
+
+    fn names(listing: &Listing) -> Vec<String> {
+        listing
+            .pages
+            .iter()
+            .chain(&listing.files)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
+    }
+
+    #[test]
+    fn incremental_listing_matches_a_full_walk() {
+        let (_dir, repo) = repository();
+        let before = head(&repo).expect("head").expect("commit");
+        let old = list(&repo, before.tree).expect("list");
+        change(
+            &repo,
+            &[
+                Change::Put("Guides/Un.md", b"1"),
+                Change::Put("images/a.png", b"png"),
+                Change::Delete("Home.md"),
+            ],
+            "mixed",
+        );
+        let after = head(&repo).expect("head").expect("commit");
+        let derived = list_changed(&repo, &old, before.tree, after.tree).expect("derived");
+        let full = list(&repo, after.tree).expect("full");
+        assert_eq!(names(&derived), names(&full));
+        assert_eq!(
+            names(&full),
+            ["Guides/Un=Guides/Un.md", "images/a.png=images/a.png"]
+        );
+    }
+
+    #[test]
+    fn a_commit_on_a_stale_parent_moves_nothing() {
+        let (_dir, repo) = repository();
+        let first = head(&repo).expect("head").expect("commit");
+        let second = change(&repo, &[Change::Put("A.md", b"a")], "a");
+        let tree = write_tree(&repo, Some(first.tree), &[Change::Put("B.md", b"b")]).expect("tree");
+        let signature = Signature::now("T", "t@example.org").expect("signature");
+        let stale = commit(&repo, Some(first.commit), tree, &signature, "stale").expect("commit");
+        assert!(stale.is_err(), "the branch moved since `first`");
+        assert_eq!(head(&repo).expect("head").expect("commit").commit, second);
+    }
+
+    #[test]
+    fn history_follows_renames_and_recent_reuses_what_it_knows() {
+        let (_dir, repo) = repository();
+        change(
+            &repo,
+            &[Change::Put("Old.md", b"# Old\n\nsome text that stays\n")],
+            "create old",
+        );
+        change(&repo, &[Change::Put("Other.md", b"x")], "unrelated");
+        change(
+            &repo,
+            &[
+                Change::Put("New.md", b"# Old\n\nsome text that stays\n"),
+                Change::Put("Old.md", b"#REDIRECT [[New]]\n"),
+            ],
+            "rename with redirect",
+        );
+        let tip = change(
+            &repo,
+            &[Change::Put("New.md", b"# New\n\nsome text that stays\n")],
+            "edit new",
+        );
+        let (revisions, more) = file_history(&repo, tip, "New.md", 0, 10).expect("history");
+        let seen: Vec<(&str, &str)> = revisions
+            .iter()
+            .map(|r| (r.message.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [
+                ("edit new", "New.md"),
+                ("rename with redirect", "New.md"),
+                ("create old", "Old.md")
+            ]
+        );
+        assert!(!more);
+        let (page, more) = file_history(&repo, tip, "New.md", 1, 1).expect("history");
+        assert_eq!(page[0].message, "rename with redirect");
+        assert!(more);
+
+        let full = recent(&repo, tip, 3, None).expect("recent");
+        let parent = repo
+            .find_commit(tip)
+            .expect("tip")
+            .parent_id(0)
+            .expect("parent");
+        let known = recent(&repo, parent, 3, None).expect("recent");
+        let reused = recent(&repo, tip, 3, Some((parent, &known))).expect("recent");
+        let messages = |a: &[Activity]| {
+            a.iter()
+                .map(|a| a.revision.message.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(messages(&full), messages(&reused));
+        assert_eq!(
+            messages(&full),
+            ["edit new", "rename with redirect", "unrelated"]
+        );
+        assert_eq!(full[1].paths, ["New.md", "Old.md"]);
+    }
 }
