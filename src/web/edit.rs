@@ -264,13 +264,18 @@ pub async fn new_page(ctx: &Ctx, at: &At, name: &str) -> Result<Response> {
     }
 }
 
-/// `GET /{wiki}/_rename/{page}`.
-pub async fn rename_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
+/// Succeeds when the actor may change the wiki and the page exists.
+async fn writable_page(at: &At, path: &PagePath) -> Result<()> {
     let wanted = path.clone();
     at.run(Action::Write, move |wiki| {
         wiki.raw(&wanted)?.map(|_| ()).ok_or(Error::NotFound)
     })
-    .await?;
+    .await
+}
+
+/// `GET /{wiki}/_rename/{page}`.
+pub async fn rename_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
+    writable_page(at, &path).await?;
     let chrome = at.chrome(ctx)?;
     Ok(views::rename_form(&chrome, &at.prefix, path.as_str(), path.as_str(), None).into_response())
 }
@@ -333,11 +338,7 @@ pub async fn rename(
 
 /// `GET /{wiki}/_delete/{page}`: the confirmation.
 pub async fn delete_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response> {
-    let wanted = path.clone();
-    at.run(Action::Write, move |wiki| {
-        wiki.raw(&wanted)?.map(|_| ()).ok_or(Error::NotFound)
-    })
-    .await?;
+    writable_page(at, &path).await?;
     let chrome = at.chrome(ctx)?;
     Ok(views::delete_form(&chrome, &at.prefix, path.as_str()).into_response())
 }

@@ -42,6 +42,16 @@ pub struct At {
 }
 
 impl At {
+    pub fn new(state: &SharedState, ctx: &Ctx, slug: WikiSlug) -> At {
+        At {
+            farm: state.farm.clone(),
+            config: ctx.config.clone(),
+            actor: ctx.actor.clone(),
+            prefix: ctx.prefix(&slug),
+            slug,
+        }
+    }
+
     /// Opens the wiki for `action` (the access check) and runs `work` on it off the executor.
     pub async fn run<T, F>(&self, action: Action, work: F) -> Result<T>
     where
@@ -225,14 +235,7 @@ fn locate(state: &SharedState, ctx: &Ctx, uri: &Uri) -> Result<(At, Target)> {
     let (slug, rest) = raw.split_once('/').unwrap_or((raw, ""));
     let target = parse_target(rest)?;
     let slug = WikiSlug::parse(slug).ok_or(Error::NotFound)?;
-    let at = At {
-        farm: state.farm.clone(),
-        config: ctx.config.clone(),
-        actor: ctx.actor.clone(),
-        prefix: ctx.prefix(&slug),
-        slug,
-    };
-    Ok((at, target))
+    Ok((At::new(state, ctx, slug), target))
 }
 
 /// `GET /{wiki}/…`: everything under a wiki.
@@ -288,13 +291,7 @@ pub async fn wiki_post(
             else {
                 return Err(Error::BadName(why));
             };
-            let at = At {
-                farm: state.farm.clone(),
-                config: ctx.config.clone(),
-                actor: ctx.actor.clone(),
-                prefix: ctx.prefix(&slug),
-                slug,
-            };
+            let at = At::new(&state, &ctx, slug);
             let name = crate::page_path::decode_url(name).unwrap_or_else(|_| name.to_owned());
             let why = ctx.lang.path_error(why);
             return edit::refused_save(&state, &ctx, &at, &name, why, request).await;

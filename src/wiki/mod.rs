@@ -143,16 +143,7 @@ impl<'f> Wiki<'f> {
                     return Ok(None);
                 };
                 let text = String::from_utf8_lossy(&bytes);
-                let listing = &snapshot.listing;
-                let exists = |target: &str| {
-                    PagePath::parse(target).is_ok_and(|target| listing.pages.contains_key(&target))
-                };
-                let context = RenderContext {
-                    prefix,
-                    folder: path.folder(),
-                    page_exists: &exists,
-                };
-                let rendered = Arc::new(markdown::render(&text, &context));
+                let rendered = Arc::new(render_in(&snapshot.listing, path, &text, prefix));
                 let redirect = redirect_target(&text);
                 let size = rendered.html.len() + rendered.text.len() + 256;
                 self.farm
@@ -558,16 +549,7 @@ impl Wiki<'_> {
 
     /// Renders Markdown that is not (or not yet) on the branch: a preview or an old revision.
     pub fn render_text(&self, path: &PagePath, text: &str, prefix: &str) -> Result<Rendered> {
-        let listing = self.listing()?;
-        let exists = |target: &str| {
-            PagePath::parse(target).is_ok_and(|target| listing.pages.contains_key(&target))
-        };
-        let context = RenderContext {
-            prefix,
-            folder: path.folder(),
-            page_exists: &exists,
-        };
-        Ok(markdown::render(text, &context))
+        Ok(render_in(&*self.listing()?, path, text, prefix))
     }
 
     /// Restores a page's text at a revision, as a new commit on top of the current head.
@@ -614,6 +596,19 @@ impl Wiki<'_> {
         };
         self.farm.recent_of(&repo, head.commit)
     }
+}
+
+/// Renders a page's Markdown with links resolved against the pages of `listing`.
+fn render_in(listing: &Listing, path: &PagePath, text: &str, prefix: &str) -> Rendered {
+    let exists = |target: &str| {
+        PagePath::parse(target).is_ok_and(|target| listing.pages.contains_key(&target))
+    };
+    let context = RenderContext {
+        prefix,
+        folder: path.folder(),
+        page_exists: &exists,
+    };
+    markdown::render(text, &context)
 }
 
 fn non_empty(message: &str, default: impl FnOnce() -> String) -> String {

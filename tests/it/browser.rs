@@ -67,6 +67,16 @@ async fn browser(driver: &Driver, profile: &std::path::Path) -> Client {
         .expect("a Chromium session through chromedriver")
 }
 
+/// The element the locator names, waiting for it to appear (pages load after clicks).
+async fn element(client: &Client, locator: Locator<'_>) -> fantoccini::elements::Element {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(locator)
+        .await
+        .unwrap_or_else(|e| panic!("no element {locator:?}: {e}"))
+}
+
 /// Waits until the browser has left `from` (a form's answer has arrived), and returns the URL.
 async fn wait_for_path_change(client: &Client, from: &str) -> url::Url {
     let deadline = Instant::now() + Duration::from_secs(20);
@@ -108,30 +118,18 @@ async fn create_preview_save_and_read_history_in_chromium() {
         .goto(&format!("{base}/login?next=%2Fcoop%2F"))
         .await
         .expect("login page");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("login"))
+    element(&client, Locator::Id("login"))
         .await
-        .expect("login field")
         .send_keys("eve")
         .await
         .expect("type");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("password"))
+    element(&client, Locator::Id("password"))
         .await
-        .expect("password field")
         .send_keys(PASSWORD)
         .await
         .expect("type");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("form.stack button[type=submit]"))
+    element(&client, Locator::Css("form.stack button[type=submit]"))
         .await
-        .expect("button")
         .click()
         .await
         .expect("submit");
@@ -155,17 +153,14 @@ async fn create_preview_save_and_read_history_in_chromium() {
         .goto(&format!("{base}/coop/Plan%20de%20travail"))
         .await
         .expect("missing page");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css(
-            "article.page a[href='/coop/_edit/Plan%20de%20travail']",
-        ))
-        .await
-        .expect("editors are offered to create a missing page")
-        .click()
-        .await
-        .expect("click");
+    element(
+        &client,
+        Locator::Css("article.page a[href='/coop/_edit/Plan%20de%20travail']"),
+    )
+    .await
+    .click()
+    .await
+    .expect("click");
     assert!(
         client
             .current_url()
@@ -174,12 +169,7 @@ async fn create_preview_save_and_read_history_in_chromium() {
             .path()
             .starts_with("/coop/_edit/")
     );
-    let textarea = client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("text"))
-        .await
-        .expect("text area");
+    let textarea = element(&client, Locator::Id("text")).await;
     textarea.clear().await.expect("clear");
     textarea
         .send_keys(
@@ -189,12 +179,8 @@ async fn create_preview_save_and_read_history_in_chromium() {
         .expect("type the page");
 
     // Preview: rendered by the page renderer, nothing saved.
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("button[value=preview]"))
+    element(&client, Locator::Css("button[value=preview]"))
         .await
-        .expect("preview")
         .click()
         .await
         .expect("click");
@@ -203,12 +189,7 @@ async fn create_preview_save_and_read_history_in_chromium() {
         preview.contains("Semis") && preview.contains("l'accueil"),
         "{preview}"
     );
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("section.preview table"))
-        .await
-        .expect("the table is rendered in the preview");
+    element(&client, Locator::Css("section.preview table")).await;
     assert_eq!(
         server
             .dir()
@@ -219,12 +200,8 @@ async fn create_preview_save_and_read_history_in_chromium() {
     );
 
     // Save, and see the page rendered.
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("button[value=save]"))
+    element(&client, Locator::Css("button[value=save]"))
         .await
-        .expect("save")
         .click()
         .await
         .expect("click");
@@ -233,52 +210,30 @@ async fn create_preview_save_and_read_history_in_chromium() {
     let heading = text_of(&client, "article.page h1").await;
     // The heading's own anchor link ("#") follows its text.
     assert_eq!(heading.trim_end_matches('#').trim(), "Plan de travail");
-    let link = client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("article.page a.wikilink"))
-        .await
-        .expect("wiki link");
+    let link = element(&client, Locator::Css("article.page a.wikilink")).await;
     assert_eq!(
         link.attr("href").await.expect("href").as_deref(),
         Some("/coop/Home")
     );
 
     // A second edit, so that the history has two revisions to compare.
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("nav.page-actions a[href*='/_edit/']"))
+    element(&client, Locator::Css("nav.page-actions a[href*='/_edit/']"))
         .await
-        .expect("edit link")
         .click()
         .await
         .expect("click");
-    let textarea = client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("text"))
-        .await
-        .expect("text area");
+    let textarea = element(&client, Locator::Id("text")).await;
     textarea
         .send_keys("\nDeuxième version.\n")
         .await
         .expect("type");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Id("message"))
+    element(&client, Locator::Id("message"))
         .await
-        .expect("message")
         .send_keys("Ajouter une ligne")
         .await
         .expect("type");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("button[value=save]"))
+    element(&client, Locator::Css("button[value=save]"))
         .await
-        .expect("save")
         .click()
         .await
         .expect("click");
@@ -289,24 +244,19 @@ async fn create_preview_save_and_read_history_in_chromium() {
     );
 
     // History, then the diff between the two revisions.
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("nav.page-actions a[href*='/_history/']"))
-        .await
-        .expect("history link")
-        .click()
-        .await
-        .expect("click");
+    element(
+        &client,
+        Locator::Css("nav.page-actions a[href*='/_history/']"),
+    )
+    .await
+    .click()
+    .await
+    .expect("click");
     let history = text_of(&client, "table.history").await;
     assert!(history.contains("Ajouter une ligne"), "{history}");
     assert!(history.contains(&display_name("eve")), "{history}");
-    client
-        .wait()
-        .at_most(Duration::from_secs(20))
-        .for_element(Locator::Css("table.history a[href*='/_diff/']"))
+    element(&client, Locator::Css("table.history a[href*='/_diff/']"))
         .await
-        .expect("compare link")
         .click()
         .await
         .expect("click");
