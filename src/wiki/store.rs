@@ -376,50 +376,49 @@ pub fn file_history(
     skip: usize,
     limit: usize,
 ) -> Result<(Vec<Revision>, bool)> {
-    // First parents only, in their own order: a stream that stops as soon as the page is
-    // full, where a topological sort would first walk the whole history.
-    let mut walk = repo.revwalk()?;
-    walk.push(head)?;
-    walk.simplify_first_parent()?;
+    // First parents only, from the head back, stopping as soon as the page is full. Each
+    // commit's tree is looked up once: it is the "after" of one step and the "before" of the
+    // next.
     let mut current = path.to_owned();
     let mut found = Vec::new();
     let mut seen = 0usize;
-    for id in walk {
-        let commit = repo.find_commit(id?)?;
-        let tree = commit.tree()?;
-        let Some(blob) = blob_at(&tree, &current) else {
-            // The file does not exist here (deleted later, or not yet created): keep walking
-            // only while we have not met it at all.
-            if found.is_empty() && seen == 0 {
-                continue;
+    let mut commit = repo.find_commit(head)?;
+    let mut tree = commit.tree()?;
+    let mut blob = blob_at(&tree, &current);
+    loop {
+        let parent = commit.parent(0).ok();
+        let parent_tree = parent.as_ref().map(git2::Commit::tree).transpose()?;
+        let mut before = parent_tree.as_ref().and_then(|t| blob_at(t, &current));
+        match blob {
+            // Not here: deleted since (keep looking for it) or, once met, created here.
+            None if seen > 0 => break,
+            Some(id) if before != Some(id) => {
+                if seen >= skip {
+                    if found.len() == limit {
+                        return Ok((found, true));
+                    }
+                    found.push(revision(&commit, &current));
+                }
+                seen += 1;
+                if before.is_none() {
+                    let Some(parent_tree) = &parent_tree else { break };
+                    match renamed_from(repo, parent_tree, &tree, &current)? {
+                        Some(old) => {
+                            before = blob_at(parent_tree, &old);
+                            current = old;
+                        }
+                        None => break,
+                    }
+                }
             }
+            _ => {}
+        }
+        let (Some(parent), Some(parent_tree)) = (parent, parent_tree) else {
             break;
         };
-        let parent_tree = match commit.parent(0) {
-            Ok(parent) => Some(parent.tree()?),
-            Err(_) => None,
-        };
-        let before = parent_tree.as_ref().and_then(|t| blob_at(t, &current));
-        if before == Some(blob) {
-            continue;
-        }
-        if seen >= skip {
-            if found.len() == limit {
-                return Ok((found, true));
-            }
-            found.push(revision(&commit, &current));
-        }
-        seen += 1;
-        if before.is_none() {
-            match parent_tree
-                .as_ref()
-                .map(|parent| renamed_from(repo, parent, &tree, &current))
-            {
-                Some(Ok(Some(old))) => current = old,
-                Some(Err(error)) => return Err(error),
-                _ => break,
-            }
-        }
+        commit = parent;
+        tree = parent_tree;
+        blob = before;
     }
     Ok((found, false))
 }
