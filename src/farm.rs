@@ -14,7 +14,7 @@ use crate::config::{self, Config, ConfigErrors, WikiConfig};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
 use crate::page_path::{PagePath, WikiSlug};
-use crate::wiki::store::{self, Activity};
+use crate::wiki::store::{self, Activity, PathIndex};
 use crate::wiki::{Listing, Wiki};
 
 /// Memory budgets of the shared caches. Both hold derived state keyed by git object ids, so an
@@ -22,6 +22,7 @@ use crate::wiki::{Listing, Wiki};
 const RENDER_CACHE_BYTES: usize = 64 << 20;
 const LISTING_CACHE_BYTES: usize = 16 << 20;
 const RECENT_CACHE_BYTES: usize = 8 << 20;
+const HISTORY_INDEX_BYTES: usize = 64 << 20;
 /// Commits kept in a wiki's recent changes.
 pub const RECENT_LIMIT: usize = 50;
 
@@ -37,6 +38,8 @@ pub struct Farm {
     pub(crate) listings: crate::cache::BoundedCache<Oid, Arc<Listing>>,
     /// A branch head → its newest commits with the files they changed.
     recents: crate::cache::BoundedCache<Oid, Arc<Vec<Activity>>>,
+    /// A wiki → which commits changed which file, as of some head (see `store::PathIndex`).
+    histories: crate::cache::BoundedCache<WikiSlug, Arc<PathIndex>>,
 }
 
 /// What `Farm::reload` found.
@@ -58,6 +61,7 @@ impl Farm {
             renders: crate::cache::BoundedCache::new(RENDER_CACHE_BYTES),
             listings: crate::cache::BoundedCache::new(LISTING_CACHE_BYTES),
             recents: crate::cache::BoundedCache::new(RECENT_CACHE_BYTES),
+            histories: crate::cache::BoundedCache::new(HISTORY_INDEX_BYTES),
         })
     }
 
@@ -175,6 +179,12 @@ impl Farm {
                 let listing = Arc::new(listing);
                 self.listings.insert(tree, listing.clone(), listing.size());
             }
+            // The history index is built on first use only; once built, it follows every move.
+            if let Some(index) = self.histories.get(slug)
+                && index.head() == from
+            {
+                self.history_index(&repo, slug, to)?;
+            }
             if self.recents.get(&to).is_none() {
                 let known = from.and_then(|from| self.recents.get(&from).map(|r| (from, r)));
                 let recent = store::recent(
@@ -190,6 +200,27 @@ impl Farm {
         if let Err(error) = updated {
             tracing::warn!(wiki = %slug, %error, "derived state not updated; it will be on first use");
         }
+    }
+
+    /// The history index of a wiki at `head`, caught up from the one at hand if any.
+    pub(crate) fn history_index(
+        &self,
+        repo: &git2::Repository,
+        slug: &WikiSlug,
+        head: Oid,
+    ) -> Result<Arc<PathIndex>> {
+        let known = self.histories.get(slug);
+        if let Some(index) = &known
+            && index.head() == Some(head)
+        {
+            return Ok(index.clone());
+        }
+        let started = std::time::Instant::now();
+        let index = Arc::new(known.unwrap_or_default().at(repo, head)?);
+        tracing::debug!(wiki = %slug, elapsed = ?started.elapsed(), "history index caught up");
+        self.histories
+            .insert(slug.clone(), index.clone(), index.size());
+        Ok(index)
     }
 
     fn insert_recent(&self, head: Oid, recent: Arc<Vec<Activity>>) {

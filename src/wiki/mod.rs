@@ -523,13 +523,10 @@ impl Wiki<'_> {
             .get(path)
             .cloned()
             .unwrap_or_else(|| path.file_name());
-        store::file_history(
-            &snapshot.repo,
-            snapshot.head.commit,
-            &stored,
-            page * per_page,
-            per_page,
-        )
+        let index = self
+            .farm
+            .history_index(&snapshot.repo, &self.slug, snapshot.head.commit)?;
+        index.history(&snapshot.repo, &stored, page * per_page, per_page)
     }
 
     /// A page's Markdown at a revision, looked up by its path at that revision. The revision

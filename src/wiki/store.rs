@@ -366,9 +366,12 @@ fn blob_at(tree: &git2::Tree, path: &str) -> Option<Oid> {
     (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
 }
 
+/// The reference walk that [`PathIndex::history`] must agree with (used by tests).
+///
 /// The commits that changed the file at `path`, newest first, following renames: when the file
 /// appears in a commit, a file removed by that same commit with the same or similar content is
 /// taken as its former name.
+#[cfg(test)]
 pub fn file_history(
     repo: &Repository,
     head: Oid,
@@ -401,7 +404,9 @@ pub fn file_history(
                 }
                 seen += 1;
                 if before.is_none() {
-                    let Some(parent_tree) = &parent_tree else { break };
+                    let Some(parent_tree) = &parent_tree else {
+                        break;
+                    };
                     match renamed_from(repo, parent_tree, &tree, &current)? {
                         Some(old) => {
                             before = blob_at(parent_tree, &old);
@@ -421,6 +426,137 @@ pub fn file_history(
         blob = before;
     }
     Ok((found, false))
+}
+
+/// Derived state for history: the branch's first-parent commits, oldest first, and for each
+/// stored path the commits that changed it. It knows the head it reflects and catches up from
+/// there, so a history page costs its rows, not the length of the history.
+#[derive(Debug, Default)]
+pub struct PathIndex {
+    head: Option<Oid>,
+    commits: Vec<Oid>,
+    by_path: std::collections::HashMap<String, Vec<u32>>,
+}
+
+impl PathIndex {
+    /// The head this index reflects.
+    pub fn head(&self) -> Option<Oid> {
+        self.head
+    }
+
+    /// Rough memory size, for bounding caches.
+    pub fn size(&self) -> usize {
+        self.commits.len() * 24
+            + self
+                .by_path
+                .iter()
+                .map(|(path, commits)| path.len() + commits.len() * 4 + 64)
+                .sum::<usize>()
+    }
+
+    /// The index at `head`: this one extended when `head` descends from what it reflects (by
+    /// first parents), else built anew.
+    pub fn at(&self, repo: &Repository, head: Oid) -> Result<PathIndex> {
+        let mut new_commits = Vec::new();
+        let mut met_known = false;
+        let mut cursor = Some(repo.find_commit(head)?);
+        while let Some(commit) = cursor {
+            if Some(commit.id()) == self.head {
+                met_known = true;
+                break;
+            }
+            cursor = commit.parent(0).ok();
+            new_commits.push(commit);
+        }
+        let mut index = if met_known {
+            PathIndex {
+                head: self.head,
+                commits: self.commits.clone(),
+                by_path: self.by_path.clone(),
+            }
+        } else {
+            PathIndex::default()
+        };
+        for commit in new_commits.iter().rev() {
+            let number = u32::try_from(index.commits.len())
+                .map_err(|_| Error::Internal("history too long to index".into()))?;
+            index.commits.push(commit.id());
+            let tree = commit.tree()?;
+            let parent_tree = match commit.parent(0) {
+                Ok(parent) => Some(parent.tree()?),
+                Err(_) => None,
+            };
+            let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
+            for delta in diff.deltas() {
+                for file in [delta.old_file(), delta.new_file()] {
+                    if let Some(path) = file.path().and_then(Path::to_str) {
+                        let commits = index.by_path.entry(path.to_owned()).or_default();
+                        if commits.last() != Some(&number) {
+                            commits.push(number);
+                        }
+                    }
+                }
+            }
+        }
+        index.head = Some(head);
+        Ok(index)
+    }
+
+    /// The commits that changed the file at `path`, newest first, following renames, as
+    /// [`file_history`] finds them by walking.
+    pub fn history(
+        &self,
+        repo: &Repository,
+        path: &str,
+        skip: usize,
+        limit: usize,
+    ) -> Result<(Vec<Revision>, bool)> {
+        let mut current = path.to_owned();
+        let mut below = self.commits.len();
+        let mut found = Vec::new();
+        let mut seen = 0usize;
+        'paths: while let Some(numbers) = self.by_path.get(&current) {
+            for &number in numbers.iter().rev() {
+                let number = number as usize;
+                if number >= below {
+                    continue;
+                }
+                let commit = repo.find_commit(self.commits[number])?;
+                let tree = commit.tree()?;
+                if blob_at(&tree, &current).is_none() {
+                    // Deleted here: keep looking for the page's life before, unless we already
+                    // met it (then this is where it was created, under another path).
+                    if seen > 0 {
+                        break 'paths;
+                    }
+                    continue;
+                }
+                if seen >= skip {
+                    if found.len() == limit {
+                        return Ok((found, true));
+                    }
+                    found.push(revision(&commit, &current));
+                }
+                seen += 1;
+                let parent_tree = match commit.parent(0) {
+                    Ok(parent) => parent.tree()?,
+                    Err(_) => break 'paths,
+                };
+                if blob_at(&parent_tree, &current).is_none() {
+                    match renamed_from(repo, &parent_tree, &tree, &current)? {
+                        Some(old) => {
+                            current = old;
+                            below = number;
+                            continue 'paths;
+                        }
+                        None => break 'paths,
+                    }
+                }
+            }
+            break;
+        }
+        Ok((found, false))
+    }
 }
 
 /// The path a file added as `path` in `tree` had in `parent`, if the commit renamed it.
@@ -632,6 +768,45 @@ mod tests {
         let (page, more) = file_history(&repo, tip, "New.md", 1, 1).expect("history");
         assert_eq!(page[0].message, "rename with redirect");
         assert!(more);
+
+        // The index agrees with the walk, built at once or caught up commit by commit.
+        let index = PathIndex::default().at(&repo, tip).expect("index");
+        let parent = repo
+            .find_commit(tip)
+            .expect("tip")
+            .parent_id(0)
+            .expect("parent");
+        let caught_up = PathIndex::default()
+            .at(&repo, parent)
+            .and_then(|index| index.at(&repo, tip))
+            .expect("index");
+        for (path, skip, limit) in [
+            ("New.md", 0, 10),
+            ("New.md", 1, 1),
+            ("New.md", 0, 2),
+            ("New.md", 2, 5),
+            ("Old.md", 0, 10),
+            ("Home.md", 0, 10),
+            ("Missing.md", 0, 10),
+        ] {
+            let walked = file_history(&repo, tip, path, skip, limit).expect("walk");
+            for index in [&index, &caught_up] {
+                let indexed = index.history(&repo, path, skip, limit).expect("index");
+                let ids = |r: &(Vec<Revision>, bool)| {
+                    (
+                        r.0.iter()
+                            .map(|r| (r.commit, r.path.clone()))
+                            .collect::<Vec<_>>(),
+                        r.1,
+                    )
+                };
+                assert_eq!(
+                    ids(&indexed),
+                    ids(&walked),
+                    "{path} skip {skip} limit {limit}"
+                );
+            }
+        }
 
         let full = recent(&repo, tip, 3, None).expect("recent");
         let parent = repo
