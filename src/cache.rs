@@ -50,6 +50,14 @@ impl<K: Hash + Eq, V: Clone> BoundedCache<K, V> {
         }
     }
 
+    /// Takes an entry out, so that its holder may change it in place and put it back.
+    pub fn remove(&self, key: &K) -> Option<V> {
+        let mut inner = self.inner.lock().expect("cache lock is never poisoned");
+        let (value, size) = inner.entries.pop(key)?;
+        inner.bytes -= size;
+        Some(value)
+    }
+
     /// Bytes held now.
     pub fn bytes(&self) -> usize {
         self.inner
@@ -74,6 +82,8 @@ mod tests {
         assert_eq!(cache.get(&"a"), Some(1));
         assert_eq!(cache.get(&"c"), Some(3));
         assert_eq!(cache.bytes(), 8);
+        assert_eq!(cache.remove(&"a"), Some(1));
+        assert_eq!(cache.bytes(), 4);
         cache.insert("huge", 4, 11);
         assert_eq!(cache.get(&"huge"), None, "larger than the whole budget");
     }

@@ -180,9 +180,11 @@ impl Farm {
                 self.listings.insert(tree, listing.clone(), listing.size());
             }
             // The history index is built on first use only; once built, it follows every move.
-            if let Some(index) = self.histories.get(slug)
-                && index.head() == from
-            {
+            let follows = self
+                .histories
+                .get(slug)
+                .is_some_and(|index| index.head() == from);
+            if follows {
                 self.history_index(&repo, slug, to)?;
             }
             if self.recents.get(&to).is_none() {
@@ -209,15 +211,20 @@ impl Farm {
         slug: &WikiSlug,
         head: Oid,
     ) -> Result<Arc<PathIndex>> {
-        let known = self.histories.get(slug);
-        if let Some(index) = &known
+        if let Some(index) = self.histories.get(slug)
             && index.head() == Some(head)
         {
-            return Ok(index.clone());
+            return Ok(index);
         }
+        // Take the index out to extend it in place; a reader still holding it keeps its copy.
+        let mut index = match self.histories.remove(slug) {
+            Some(known) => Arc::try_unwrap(known).unwrap_or_else(|shared| (*shared).clone()),
+            None => PathIndex::default(),
+        };
         let started = std::time::Instant::now();
-        let index = Arc::new(known.unwrap_or_default().at(repo, head)?);
+        index.catch_up(repo, head)?;
         tracing::debug!(wiki = %slug, elapsed = ?started.elapsed(), "history index caught up");
+        let index = Arc::new(index);
         self.histories
             .insert(slug.clone(), index.clone(), index.size());
         Ok(index)

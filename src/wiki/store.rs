@@ -104,19 +104,15 @@ pub fn list_changed(
 ) -> Result<Listing> {
     let old_tree = repo.find_tree(old_tree)?;
     let new_tree = repo.find_tree(new_tree)?;
-    let diff = repo.diff_tree_to_tree(Some(&old_tree), Some(&new_tree), None)?;
     let mut listing = Listing {
         pages: old.pages.clone(),
         files: old.files.clone(),
     };
-    for delta in diff.deltas() {
-        if let Some(path) = delta.old_file().path().and_then(Path::to_str) {
-            listing.remove(path);
-        }
-        if delta.status() != git2::Delta::Deleted
-            && let Some(path) = delta.new_file().path().and_then(Path::to_str)
-        {
-            listing.insert(path);
+    for change in changed_files(repo, Some(&old_tree), Some(&new_tree))? {
+        if change.after {
+            listing.insert(&change.path);
+        } else {
+            listing.remove(&change.path);
         }
     }
     Ok(listing)
@@ -366,6 +362,84 @@ fn blob_at(tree: &git2::Tree, path: &str) -> Option<Oid> {
     (entry.kind() == Some(ObjectType::Blob)).then(|| entry.id())
 }
 
+/// A file that differs between two trees: its stored path, and whether it exists in the old
+/// and in the new tree.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Changed {
+    pub path: String,
+    pub before: bool,
+    pub after: bool,
+}
+
+/// The files that differ between `old` and `new`. Folders with the same id are skipped without
+/// being read, so this costs the change, not the size of the trees; libgit2's general diff does
+/// the same walk with much more bookkeeping.
+pub fn changed_files(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+) -> Result<Vec<Changed>> {
+    let mut changed = Vec::new();
+    compare_trees(repo, old, new, "", &mut changed)?;
+    Ok(changed)
+}
+
+fn compare_trees(
+    repo: &Repository,
+    old: Option<&git2::Tree>,
+    new: Option<&git2::Tree>,
+    prefix: &str,
+    changed: &mut Vec<Changed>,
+) -> Result<()> {
+    type Entry = (Oid, Option<ObjectType>);
+    let entries = |tree: Option<&git2::Tree>| -> BTreeMap<String, Entry> {
+        tree.map(|tree| {
+            tree.iter()
+                .filter_map(|e| Some((e.name()?.to_owned(), (e.id(), e.kind()))))
+                .collect()
+        })
+        .unwrap_or_default()
+    };
+    let before = entries(old);
+    let after = entries(new);
+    let mut names: Vec<&String> = before.keys().chain(after.keys()).collect();
+    names.sort_unstable();
+    names.dedup();
+    for name in names {
+        let (a, b) = (before.get(name), after.get(name));
+        if a.map(|e| e.0) == b.map(|e| e.0) {
+            continue;
+        }
+        let path = format!("{prefix}{name}");
+        let is_tree = |e: Option<&Entry>| e.is_some_and(|e| e.1 == Some(ObjectType::Tree));
+        let is_blob = |e: Option<&Entry>| e.is_some_and(|e| e.1 == Some(ObjectType::Blob));
+        if is_tree(a) || is_tree(b) {
+            let sub = |e: Option<&Entry>| -> Result<Option<git2::Tree<'_>>> {
+                Ok(match e {
+                    Some((id, Some(ObjectType::Tree))) => Some(repo.find_tree(*id)?),
+                    _ => None,
+                })
+            };
+            let (old_sub, new_sub) = (sub(a)?, sub(b)?);
+            compare_trees(
+                repo,
+                old_sub.as_ref(),
+                new_sub.as_ref(),
+                &format!("{path}/"),
+                changed,
+            )?;
+        }
+        if is_blob(a) || is_blob(b) {
+            changed.push(Changed {
+                path,
+                before: is_blob(a),
+                after: is_blob(b),
+            });
+        }
+    }
+    Ok(())
+}
+
 /// The reference walk that [`PathIndex::history`] must agree with (used by tests).
 ///
 /// The commits that changed the file at `path`, newest first, following renames: when the file
@@ -431,7 +505,7 @@ pub fn file_history(
 /// Derived state for history: the branch's first-parent commits, oldest first, and for each
 /// stored path the commits that changed it. It knows the head it reflects and catches up from
 /// there, so a history page costs its rows, not the length of the history.
-#[derive(Debug, Default)]
+#[derive(Clone, Debug, Default)]
 pub struct PathIndex {
     head: Option<Oid>,
     commits: Vec<Oid>,
@@ -454,9 +528,9 @@ impl PathIndex {
                 .sum::<usize>()
     }
 
-    /// The index at `head`: this one extended when `head` descends from what it reflects (by
-    /// first parents), else built anew.
-    pub fn at(&self, repo: &Repository, head: Oid) -> Result<PathIndex> {
+    /// Brings the index to `head`: extended in place when `head` descends from the head it
+    /// reflects (by first parents), else built anew.
+    pub fn catch_up(&mut self, repo: &Repository, head: Oid) -> Result<()> {
         let mut new_commits = Vec::new();
         let mut met_known = false;
         let mut cursor = Some(repo.find_commit(head)?);
@@ -468,15 +542,10 @@ impl PathIndex {
             cursor = commit.parent(0).ok();
             new_commits.push(commit);
         }
-        let mut index = if met_known {
-            PathIndex {
-                head: self.head,
-                commits: self.commits.clone(),
-                by_path: self.by_path.clone(),
-            }
-        } else {
-            PathIndex::default()
-        };
+        if !met_known {
+            *self = PathIndex::default();
+        }
+        let index = self;
         for commit in new_commits.iter().rev() {
             let number = u32::try_from(index.commits.len())
                 .map_err(|_| Error::Internal("history too long to index".into()))?;
@@ -486,19 +555,21 @@ impl PathIndex {
                 Ok(parent) => Some(parent.tree()?),
                 Err(_) => None,
             };
-            let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
-            for delta in diff.deltas() {
-                for file in [delta.old_file(), delta.new_file()] {
-                    if let Some(path) = file.path().and_then(Path::to_str) {
-                        let commits = index.by_path.entry(path.to_owned()).or_default();
-                        if commits.last() != Some(&number) {
-                            commits.push(number);
-                        }
-                    }
+            for change in changed_files(repo, parent_tree.as_ref(), Some(&tree))? {
+                let commits = index.by_path.entry(change.path).or_default();
+                if commits.last() != Some(&number) {
+                    commits.push(number);
                 }
             }
         }
         index.head = Some(head);
+        Ok(())
+    }
+
+    /// The index at `head`, built from nothing.
+    pub fn build(repo: &Repository, head: Oid) -> Result<PathIndex> {
+        let mut index = PathIndex::default();
+        index.catch_up(repo, head)?;
         Ok(index)
     }
 
@@ -610,17 +681,9 @@ fn activity(repo: &Repository, commit: &git2::Commit) -> Result<Activity> {
         Ok(parent) => Some(parent.tree()?),
         Err(_) => None,
     };
-    let diff = repo.diff_tree_to_tree(parent_tree.as_ref(), Some(&tree), None)?;
-    let paths = diff
-        .deltas()
-        .filter_map(|delta| {
-            delta
-                .new_file()
-                .path()
-                .or_else(|| delta.old_file().path())
-                .and_then(Path::to_str)
-                .map(str::to_owned)
-        })
+    let paths = changed_files(repo, parent_tree.as_ref(), Some(&tree))?
+        .into_iter()
+        .map(|change| change.path)
         .collect();
     Ok(Activity {
         revision: revision(commit, ""),
@@ -770,16 +833,14 @@ mod tests {
         assert!(more);
 
         // The index agrees with the walk, built at once or caught up commit by commit.
-        let index = PathIndex::default().at(&repo, tip).expect("index");
+        let index = PathIndex::build(&repo, tip).expect("index");
         let parent = repo
             .find_commit(tip)
             .expect("tip")
             .parent_id(0)
             .expect("parent");
-        let caught_up = PathIndex::default()
-            .at(&repo, parent)
-            .and_then(|index| index.at(&repo, tip))
-            .expect("index");
+        let mut caught_up = PathIndex::build(&repo, parent).expect("index");
+        caught_up.catch_up(&repo, tip).expect("caught up");
         for (path, skip, limit) in [
             ("New.md", 0, 10),
             ("New.md", 1, 1),
