@@ -13,6 +13,8 @@ pub enum Error {
     BadRequest(String),
     /// A page or file name that cannot be used; shown in the person's language.
     BadName(crate::page_path::PathError),
+    /// A file and a folder would share this path: nothing was written.
+    NameTaken(String),
     /// The actor may see this but not do that.
     Forbidden,
     /// The content is larger than the farm accepts; the text says the limit.
@@ -29,6 +31,7 @@ impl fmt::Display for Error {
             Error::NotFound => f.write_str("not found"),
             Error::BadRequest(why) => write!(f, "bad request: {why}"),
             Error::BadName(why) => write!(f, "bad name: {why}"),
+            Error::NameTaken(path) => write!(f, "name taken by a file or folder: {path}"),
             Error::Forbidden => f.write_str("forbidden"),
             Error::TooLarge(why) => write!(f, "too large: {why}"),
             Error::Unavailable(why) => write!(f, "unavailable: {why}"),

@@ -416,6 +416,14 @@ pub struct FeedEntry<'a> {
     pub summary: &'a str,
 }
 
+/// Text that XML 1.0 accepts: commit messages pushed with git may hold control characters.
+fn xml_text(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t' | '\r'))
+        .filter(|c| !matches!(c, '\u{FFFE}' | '\u{FFFF}'))
+        .collect()
+}
+
 /// An Atom feed of a wiki's changes.
 pub fn atom_feed(
     title: &str,
@@ -426,19 +434,19 @@ pub fn atom_feed(
 ) -> String {
     let body = html! {
         feed xmlns="http://www.w3.org/2005/Atom" {
-            title { (title) }
+            title { (xml_text(title)) }
             id { (site) }
             link rel="alternate" href=(site) {}
             link rel="self" href=(self_link) {}
             updated { (updated) }
             @for entry in entries {
                 entry {
-                    title { (entry.title) }
+                    title { (xml_text(&entry.title)) }
                     id { "urn:konbit:commit:" (entry.id) }
                     link rel="alternate" href=(entry.link) {}
                     updated { (entry.updated) }
-                    author { name { (entry.author) } }
-                    summary { (entry.summary) }
+                    author { name { (xml_text(entry.author)) } }
+                    summary { (xml_text(entry.summary)) }
                 }
             }
         }

@@ -15,8 +15,13 @@ use super::{Ctx, SharedState, blocking, error};
 
 /// A form that failed to parse is a bad request, answered with a page like any other error.
 fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, Error> {
-    form.map(|Form(value)| value)
-        .map_err(|rejection| Error::BadRequest(rejection.body_text()))
+    form.map(|Form(value)| value).map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            Error::TooLarge("form".into())
+        } else {
+            Error::BadRequest(rejection.body_text())
+        }
+    })
 }
 
 fn local_or_home(next: Option<&str>) -> String {
@@ -58,9 +63,13 @@ pub async fn login(
     if login.len() > 64 || submitted.password.len() > 1024 {
         return Err(Error::BadRequest("login or password too long".into()));
     }
-    if let Some(wait) = state.sessions.sign_in_delay(&login, &ctx.address) {
-        tracing::warn!(%login, address = %ctx.address, "sign-in slowed down after repeated failures");
+    let throttle = state.sessions.sign_in_throttle(&login, &ctx.address);
+    if let Some(wait) = throttle.refuse {
+        tracing::warn!(%login, address = %ctx.address, "sign-in refused after repeated failures");
         return Ok(error::too_many_attempts(wait.as_secs().max(1)));
+    }
+    if !throttle.slow_down.is_zero() {
+        tokio::time::sleep(throttle.slow_down).await;
     }
     let config = ctx.config.clone();
     let checked_login = login.clone();
@@ -79,7 +88,7 @@ pub async fn login(
         let page = views::login(&ctx.chrome(None), &next, &login, Some(t.sign_in_failed));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
-    state.sessions.sign_in_succeeded(&login);
+    state.sessions.sign_in_succeeded(&login, &ctx.address);
     // A new session id at every sign-in: an id planted before sign-in is worth nothing after.
     if let Some(old) = &ctx.session {
         state.sessions.end(old);

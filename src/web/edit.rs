@@ -173,11 +173,35 @@ pub async fn save(
         );
     }
     let (wanted, text, message) = (path.clone(), form.text.clone(), form.message.clone());
-    let outcome = at
+    let result = at
         .run(Action::Write, move |wiki| {
-            wiki.save(&wanted, &text, base, &message)
+            let outcome = wiki.save(&wanted, &text, base, &message)?;
+            // The diff of a conflict is CPU work: done here, off the executor.
+            let diff = match &outcome {
+                SaveOutcome::Conflict(c) => crate::diff::lines(&c.theirs, &c.yours, 3),
+                _ => Vec::new(),
+            };
+            Ok((outcome, diff))
         })
-        .await?;
+        .await;
+    let (outcome, conflict_diff) = match result {
+        Err(Error::NameTaken(name)) => {
+            let t = ctx.lang.messages();
+            let message = format!("{} {name}", t.name_taken);
+            return render_editor(
+                ctx,
+                at,
+                &path,
+                &form.text,
+                &form.message,
+                &form.base,
+                false,
+                EditorState::Refused(&message),
+                StatusCode::CONFLICT,
+            );
+        }
+        other => other?,
+    };
     match outcome {
         SaveOutcome::Saved { merged, .. } => {
             let flag = if merged { "merged" } else { "yes" };
@@ -187,7 +211,7 @@ pub async fn save(
             Ok(Redirect::to(&format!("{}?saved=unchanged", page_url(at, &path))).into_response())
         }
         SaveOutcome::Conflict(conflict) => {
-            let diff = crate::diff::lines(&conflict.theirs, &conflict.yours, 3);
+            let diff = conflict_diff;
             render_editor(
                 ctx,
                 at,
@@ -396,7 +420,8 @@ pub async fn revert(
     Ok(Redirect::to(&format!("{}?saved={flag}", page_url(at, &path))).into_response())
 }
 
-/// `GET /{wiki}/_files/`: the attachments and, for writers, the upload form.
+/// `GET /{wiki}/_files/`: the attachments and, for writers, the upload form; after an upload,
+/// the Markdown to paste for the file (`uploaded`), shown only if the file is really there.
 pub async fn files_form(
     ctx: &Ctx,
     at: &At,
@@ -406,6 +431,14 @@ pub async fn files_form(
 ) -> Result<Response> {
     let listing = at.run(Action::Read, |wiki| wiki.listing()).await?;
     let files: Vec<&str> = listing.files.keys().map(PagePath::as_str).collect();
+    let folder = PagePath::parse(for_page)
+        .map(|page| page.folder().to_owned())
+        .unwrap_or_default();
+    let pasted = uploaded
+        .and_then(|file| PagePath::parse(file).ok())
+        .filter(|file| listing.files.contains_key(file))
+        .map(|file| paste_markdown(file.as_str(), &folder));
+    let uploaded = pasted.as_deref();
     let chrome = at.chrome(ctx)?;
     let page = views::FilesPage {
         prefix: &at.prefix,
@@ -460,11 +493,16 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
     let (mut csrf, mut name, mut page, mut file_name) =
         (String::new(), String::new(), String::new(), String::new());
     let mut bytes: Vec<u8> = Vec::new();
+    let mut fields = 0;
     while let Some(mut field) = multipart
         .next_field()
         .await
         .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
     {
+        fields += 1;
+        if fields > 16 {
+            return Err(Error::BadRequest("too many form fields".into()));
+        }
         let field_name = field.name().unwrap_or("").to_owned();
         if field_name == "file" {
             file_name = field.file_name().unwrap_or("").to_owned();
@@ -479,13 +517,20 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
                 bytes.extend_from_slice(&chunk);
             }
         } else {
-            let text = field
-                .text()
+            // Read by chunks, so that an oversized field is refused before it is held whole.
+            let mut raw = Vec::new();
+            while let Some(chunk) = field
+                .chunk()
                 .await
-                .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?;
-            if text.len() > FORM_OVERHEAD {
-                return Err(Error::TooLarge("form field".into()));
+                .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
+            {
+                if raw.len() + chunk.len() > FORM_OVERHEAD {
+                    return Err(Error::TooLarge("form field".into()));
+                }
+                raw.extend_from_slice(&chunk);
             }
+            let text = String::from_utf8(raw)
+                .map_err(|_| Error::BadRequest("a form field is not UTF-8".into()))?;
             match field_name.as_str() {
                 "csrf" => csrf = text,
                 "name" => name = text,
@@ -522,15 +567,11 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
     let stored = path.clone();
     at.run(Action::Write, move |wiki| wiki.upload(&stored, &bytes, ""))
         .await?;
-    let folder = PagePath::parse(&page)
-        .map(|p| p.folder().to_owned())
-        .unwrap_or_default();
     let location = format!(
-        "{}_files/?uploaded={}&page={}&folder={}",
+        "{}_files/?uploaded={}&page={}",
         at.prefix,
         views::query_value(path.as_str()),
         views::query_value(&page),
-        views::query_value(&folder),
     );
     Ok(Redirect::to(&location).into_response())
 }

@@ -18,6 +18,7 @@ pub enum ErrorMark {
     NotFound,
     BadRequest(String),
     BadName(crate::page_path::PathError),
+    NameTaken(String),
     Forbidden,
     TooLarge(String),
     Unavailable,
@@ -31,6 +32,7 @@ impl IntoResponse for Error {
             Error::NotFound => (StatusCode::NOT_FOUND, ErrorMark::NotFound),
             Error::BadRequest(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadRequest(why)),
             Error::BadName(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadName(why)),
+            Error::NameTaken(path) => (StatusCode::CONFLICT, ErrorMark::NameTaken(path)),
             Error::Forbidden => (StatusCode::FORBIDDEN, ErrorMark::Forbidden),
             Error::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorMark::TooLarge(why)),
             Error::Unavailable(cause) => {
@@ -84,6 +86,10 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
         }
         ErrorMark::BadName(why) => {
             let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(*why));
+            views::error_page(&chrome, t.bad_request_title, &message, false)
+        }
+        ErrorMark::NameTaken(path) => {
+            let message = format!("{} {path}", t.name_taken);
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
         ErrorMark::Forbidden => {

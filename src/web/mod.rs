@@ -16,7 +16,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::handler::Handler;
 use axum::http::request::Parts;
 use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::Next;
@@ -41,6 +43,9 @@ pub struct AppState {
 
 pub type SharedState = Arc<AppState>;
 
+/// Largest body of a farm-wide form (sign-in, sign-out, language).
+const FARM_FORM_LIMIT: usize = 16 << 10;
+
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
 const FARM_PATHS: [&str; 5] = ["/login", "/logout", "/account", "/_lang", "/_theme/"];
 
@@ -61,10 +66,11 @@ pub fn router(state: SharedState) -> Router {
         .route("/{wiki}/", get(pages::wiki_get))
         .route(
             "/{wiki}/{*rest}",
-            get(pages::wiki_get).post(pages::wiki_post),
+            // Wiki forms and uploads enforce their own limits, from the configuration.
+            get(pages::wiki_get).post(pages::wiki_post.layer(DefaultBodyLimit::disable())),
         )
-        // Each form and upload handler enforces its own limit from the configuration.
-        .layer(axum::extract::DefaultBodyLimit::disable())
+        // Every other form (sign-in, sign-out, language) is small.
+        .layer(DefaultBodyLimit::max(FARM_FORM_LIMIT))
         .fallback(pages::not_found)
         .with_state(state)
 }

@@ -255,11 +255,7 @@ pub async fn wiki_get(
         Target::File(path) => file(&at, path).await,
         Target::Files => {
             let page = param("page").unwrap_or("");
-            let folder = PagePath::parse(page)
-                .map(|p| p.folder().to_owned())
-                .unwrap_or_default();
-            let pasted = param("uploaded").map(|file| edit::paste_markdown(file, &folder));
-            edit::files_form(&ctx, &at, page, pasted.as_deref(), None).await
+            edit::files_form(&ctx, &at, page, param("uploaded"), None).await
         }
         Target::Edit(path) => edit::editor_form(&ctx, &at, path).await,
         Target::New => edit::new_page(&ctx, &at, param("name").unwrap_or("")).await,
@@ -322,13 +318,26 @@ async fn show_page(
         Some(rev) => Some(parse_oid(rev)?),
         None => None,
     };
-    let follow_redirect = query.get("redirect").map(String::as_str) != Some("no");
+    // A redirect is followed one hop at most: arriving from one (`from`) never redirects again.
+    let from = query
+        .get("from")
+        .and_then(|from| PagePath::parse(from).ok());
+    let follow_redirect = query.get("redirect").map(String::as_str) != Some("no") && from.is_none();
     let prefix = at.prefix.clone();
-    let (path, view) = at
+    let (path, view, redirected_from) = at
         .run(Action::Read, move |wiki| {
             let path = match path {
                 Some(path) => Some(path),
                 None => wiki.home_path()?,
+            };
+            // Say where the reader came from only when that page really redirects here: the
+            // notice must not be text that anyone can put in a link.
+            let redirected_from = match (&from, &path) {
+                (Some(from), Some(path)) => wiki
+                    .page(from, &prefix)?
+                    .filter(|view| view.redirect.as_ref() == Some(path))
+                    .map(|_| from.clone()),
+                _ => None,
             };
             let view = match (&path, revision) {
                 (Some(path), None) => wiki.page(path, &prefix)?.map(|view| {
@@ -345,7 +354,7 @@ async fn show_page(
                 }
                 (None, _) => None,
             };
-            Ok((path, view))
+            Ok((path, view, redirected_from))
         })
         .await?;
     let chrome = at.chrome(ctx)?;
@@ -361,7 +370,8 @@ async fn show_page(
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     };
     let path = path.expect("a view exists only for a path");
-    if let (Some(target), true, None) = (&redirect, follow_redirect, revision) {
+    let loops = redirect.as_ref() == Some(&path);
+    if let (Some(target), true, None, false) = (&redirect, follow_redirect, revision, loops) {
         let location = format!(
             "{}{}?from={}",
             at.prefix,
@@ -371,7 +381,7 @@ async fn show_page(
         return Ok(Redirect::to(&location).into_response());
     }
     let t = ctx.lang.messages();
-    let notice = match (query.get("saved").map(String::as_str), query.get("from")) {
+    let notice = match (query.get("saved").map(String::as_str), &redirected_from) {
         (Some("merged"), _) => Some(t.saved_merged.to_owned()),
         (Some("unchanged"), _) => Some(t.unchanged.to_owned()),
         (Some(_), _) => Some(t.saved.to_owned()),
@@ -511,7 +521,7 @@ async fn diff(
         None => None,
     };
     let wanted = path.clone();
-    let (old, new, to, from_time, to_time) = at
+    let (rows, to, from_time, to_time) = at
         .run(Action::Read, move |wiki| {
             let to = match to {
                 Some(to) => to,
@@ -524,10 +534,9 @@ async fn diff(
             let old = wiki.text_at(from, &old_path)?.unwrap_or_default();
             let (_, from_time) = wiki.revision_info(from)?;
             let (_, to_time) = wiki.revision_info(to)?;
-            Ok((old, new, to, from_time, to_time))
+            Ok((crate::diff::lines(&old, &new, 3), to, from_time, to_time))
         })
         .await?;
-    let rows = crate::diff::lines(&old, &new, 3);
     let (added, removed) = crate::diff::stats(&rows);
     let chrome = at.chrome(ctx)?;
     let (from_text, to_text) = (from.to_string(), to.to_string());

@@ -23,6 +23,8 @@ const FREE_FAILURES_PER_ADDRESS: u32 = 20;
 /// Failures are forgotten after this long without a new one.
 const FAILURE_MEMORY: Duration = Duration::from_secs(15 * 60);
 const MAX_DELAY: Duration = Duration::from_secs(5 * 60);
+const MAX_SLOW_DOWN: Duration = Duration::from_secs(5);
+const MAX_TRACKED_FAILURES: usize = 100_000;
 
 pub struct Sessions {
     secret: [u8; 32],
@@ -123,9 +125,11 @@ impl Sessions {
                 == 0
     }
 
-    /// How long the caller must still wait before another sign-in attempt for this login from
-    /// this address, if at all.
-    pub fn sign_in_delay(&self, login: &str, address: &str) -> Option<Duration> {
+    /// What repeated failures impose on a sign-in attempt. From an address that keeps failing
+    /// (for this login, or for any), attempts are refused for a growing while. For a login that
+    /// keeps failing from anywhere, answers are slowed down but not refused, so that a stranger
+    /// cannot lock a person out of their account by failing on purpose.
+    pub fn sign_in_throttle(&self, login: &str, address: &str) -> Throttle {
         let mut failures = self.failures.lock().expect("lock is never poisoned");
         let now = Instant::now();
         failures.retain(|_, f| now.duration_since(f.last) < FAILURE_MEMORY);
@@ -137,15 +141,32 @@ impl Sessions {
             let delay = Duration::from_secs(1u64 << (f.count - free).min(16)).min(MAX_DELAY);
             delay.checked_sub(now.duration_since(f.last))
         };
-        let by_login = wait(&format!("login:{login}"), FREE_FAILURES_PER_LOGIN);
-        let by_address = wait(&format!("address:{address}"), FREE_FAILURES_PER_ADDRESS);
-        by_login.max(by_address)
+        let refuse = wait(&format!("pair:{login}@{address}"), FREE_FAILURES_PER_LOGIN).max(wait(
+            &format!("address:{address}"),
+            FREE_FAILURES_PER_ADDRESS,
+        ));
+        let slow_down = failures
+            .get(&format!("login:{login}"))
+            .filter(|f| f.count >= FREE_FAILURES_PER_LOGIN)
+            .map_or(Duration::ZERO, |f| {
+                (Duration::from_millis(250) * (f.count - FREE_FAILURES_PER_LOGIN + 1))
+                    .min(MAX_SLOW_DOWN)
+            });
+        Throttle { refuse, slow_down }
     }
 
     pub fn sign_in_failed(&self, login: &str, address: &str) {
         let mut failures = self.failures.lock().expect("lock is never poisoned");
         let now = Instant::now();
-        for key in [format!("login:{login}"), format!("address:{address}")] {
+        // Bounded: an address spraying random logins must not grow this map without end.
+        if failures.len() >= MAX_TRACKED_FAILURES {
+            failures.retain(|_, f| now.duration_since(f.last) < FAILURE_MEMORY / 4);
+        }
+        for key in [
+            format!("pair:{login}@{address}"),
+            format!("address:{address}"),
+            format!("login:{login}"),
+        ] {
             let entry = failures.entry(key).or_insert(Failures {
                 count: 0,
                 last: now,
@@ -155,12 +176,20 @@ impl Sessions {
         }
     }
 
-    pub fn sign_in_succeeded(&self, login: &str) {
-        self.failures
-            .lock()
-            .expect("lock is never poisoned")
-            .remove(&format!("login:{login}"));
+    pub fn sign_in_succeeded(&self, login: &str, address: &str) {
+        let mut failures = self.failures.lock().expect("lock is never poisoned");
+        failures.remove(&format!("pair:{login}@{address}"));
+        failures.remove(&format!("login:{login}"));
     }
+}
+
+/// See [`Sessions::sign_in_throttle`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Throttle {
+    /// Refuse the attempt (429) for this long yet.
+    pub refuse: Option<Duration>,
+    /// Otherwise answer no sooner than this.
+    pub slow_down: Duration,
 }
 
 /// The value of a cookie in a `Cookie` header.
@@ -238,16 +267,44 @@ mod tests {
     }
 
     #[test]
-    fn repeated_failures_are_slowed_down() {
+    fn repeated_failures_are_refused_from_their_address_and_slowed_elsewhere() {
         let sessions = Sessions::new();
         for _ in 0..FREE_FAILURES_PER_LOGIN {
-            assert_eq!(sessions.sign_in_delay("alice", "1.2.3.4"), None);
+            assert_eq!(sessions.sign_in_throttle("alice", "1.2.3.4").refuse, None);
             sessions.sign_in_failed("alice", "1.2.3.4");
         }
-        assert!(sessions.sign_in_delay("alice", "5.6.7.8").is_some());
-        assert_eq!(sessions.sign_in_delay("bob", "5.6.7.8"), None);
-        sessions.sign_in_succeeded("alice");
-        assert_eq!(sessions.sign_in_delay("alice", "5.6.7.8"), None);
+        assert!(
+            sessions
+                .sign_in_throttle("alice", "1.2.3.4")
+                .refuse
+                .is_some()
+        );
+        // From elsewhere, Alice is not locked out, only slowed down.
+        let elsewhere = sessions.sign_in_throttle("alice", "5.6.7.8");
+        assert_eq!(elsewhere.refuse, None);
+        assert!(elsewhere.slow_down > Duration::ZERO);
+        assert_eq!(
+            sessions.sign_in_throttle("bob", "5.6.7.8"),
+            Throttle {
+                refuse: None,
+                slow_down: Duration::ZERO
+            }
+        );
+        sessions.sign_in_succeeded("alice", "5.6.7.8");
+        assert_eq!(
+            sessions.sign_in_throttle("alice", "5.6.7.8").slow_down,
+            Duration::ZERO
+        );
+        // An address failing for many logins is refused for all of them.
+        for i in 0..FREE_FAILURES_PER_ADDRESS {
+            sessions.sign_in_failed(&format!("guess{i}"), "9.9.9.9");
+        }
+        assert!(
+            sessions
+                .sign_in_throttle("carol", "9.9.9.9")
+                .refuse
+                .is_some()
+        );
     }
 
     #[test]

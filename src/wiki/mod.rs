@@ -324,6 +324,7 @@ impl Wiki<'_> {
                 })
                 .collect();
             let tree = store::write_tree(&snapshot.repo, base_tree, &changes)?;
+            let message = clean_message(&message);
             match store::commit(&snapshot.repo, parent, tree, &author, &message)? {
                 Ok(commit) => {
                     self.farm.branch_moved(&self.slug, parent, commit);
@@ -606,6 +607,16 @@ fn render_in(listing: &Listing, path: &PagePath, text: &str, prefix: &str) -> Re
         page_exists: &exists,
     };
     markdown::render(text, &context)
+}
+
+/// A commit message as people write it: no control characters but line breaks and tabs (they
+/// would break feeds and terminals), at most 2,000 characters.
+fn clean_message(message: &str) -> String {
+    message
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .take(2_000)
+        .collect()
 }
 
 fn non_empty(message: &str, default: impl FnOnce() -> String) -> String {

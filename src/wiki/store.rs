@@ -200,7 +200,13 @@ fn write_folder(
 /// The branch HEAD names (`refs/heads/main` for repositories konbit created).
 pub fn branch(repo: &Repository) -> Result<String> {
     let head = repo.find_reference("HEAD")?;
-    Ok(head.symbolic_target().unwrap_or(DEFAULT_BRANCH).to_owned())
+    // Reads follow HEAD; writes must move the same branch, or saves would vanish.
+    head.symbolic_target().map(str::to_owned).ok_or_else(|| {
+        Error::Unavailable(format!(
+            "{}: HEAD does not name a branch; writes are refused",
+            repo.path().display()
+        ))
+    })
 }
 
 /// One change to a tree: a file written with these bytes, or removed.
@@ -244,10 +250,14 @@ fn update_tree(
             .iter()
             .filter(|(segments, _)| segments[0] == name)
             .collect();
-        for (segments, blob) in here.iter().filter(|(segments, _)| segments.len() == 1) {
-            let _ = segments;
+        let existing_kind = builder.get(name)?.and_then(|entry| entry.kind());
+        for (_, blob) in here.iter().filter(|(segments, _)| segments.len() == 1) {
             match blob {
                 Some(blob) => {
+                    // Writing a file over a folder would silently delete everything in it.
+                    if existing_kind == Some(ObjectType::Tree) {
+                        return Err(Error::NameTaken(name.to_owned()));
+                    }
                     builder.insert(name, *blob, FileMode::Blob.into())?;
                 }
                 None => {
@@ -268,6 +278,10 @@ fn update_tree(
         let subtree = match builder.get(name)? {
             Some(entry) if entry.kind() == Some(ObjectType::Tree) => {
                 Some(repo.find_tree(entry.id())?)
+            }
+            // A folder cannot be made where a file is: that would delete the file.
+            Some(_) if deeper.iter().any(|(_, blob)| blob.is_some()) => {
+                return Err(Error::NameTaken(name.to_owned()));
             }
             _ => None,
         };

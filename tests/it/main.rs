@@ -13,6 +13,7 @@ mod config;
 mod editing;
 mod harness;
 mod host;
+mod hostile;
 mod language;
 mod pages;
 mod policy;
