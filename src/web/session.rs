@@ -16,6 +16,8 @@ pub const CSRF_COOKIE: &str = "konbit_csrf";
 pub const LANG_COOKIE: &str = "konbit_lang";
 
 const SESSION_IDLE: Duration = Duration::from_secs(14 * 24 * 3600);
+/// Live sessions at most; a konbit has a few hundred people.
+const MAX_SESSIONS: usize = 50_000;
 
 /// Failures allowed before each further attempt must wait, per login and per address.
 const FREE_FAILURES_PER_LOGIN: u32 = 5;
@@ -75,6 +77,15 @@ impl Sessions {
         let mut live = self.live.lock().expect("sessions lock is never poisoned");
         let now = Instant::now();
         live.retain(|_, session| now.duration_since(session.last_seen) < SESSION_IDLE);
+        // Bounded: past the cap, the least recently seen session ends to make room.
+        if live.len() >= MAX_SESSIONS
+            && let Some(oldest) = live
+                .iter()
+                .min_by_key(|(_, session)| session.last_seen)
+                .map(|(id, _)| id.clone())
+        {
+            live.remove(&oldest);
+        }
         live.insert(
             id.clone(),
             Session {
