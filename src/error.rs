@@ -17,8 +17,8 @@ pub enum Error {
     NameTaken(String),
     /// The actor may see this but not do that.
     Forbidden,
-    /// The content is larger than the farm accepts; the text says the limit.
-    TooLarge(String),
+    /// The content is larger than the farm accepts.
+    TooLarge(Oversized),
     /// A wiki's repository cannot be read; the other wikis keep working.
     Unavailable(String),
     /// Anything else: logged with its cause, shown without it.
@@ -33,7 +33,7 @@ impl fmt::Display for Error {
             Error::BadName(why) => write!(f, "bad name: {why}"),
             Error::NameTaken(path) => write!(f, "name taken by a file or folder: {path}"),
             Error::Forbidden => f.write_str("forbidden"),
-            Error::TooLarge(why) => write!(f, "too large: {why}"),
+            Error::TooLarge(what) => write!(f, "too large: {what:?}"),
             Error::Unavailable(why) => write!(f, "unavailable: {why}"),
             Error::Internal(why) => write!(f, "internal error: {why}"),
         }
@@ -52,6 +52,17 @@ impl From<crate::page_path::PathError> for Error {
     fn from(error: crate::page_path::PathError) -> Self {
         Error::BadName(error)
     }
+}
+
+/// What was too large, and the limit in bytes when it is one a person can act on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Oversized {
+    /// A page's text (the person's text is still in their browser's form).
+    Text(usize),
+    /// An uploaded file.
+    File(usize),
+    /// Any other form.
+    Form,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -357,6 +357,22 @@ pub fn new_page_form(
     )
 }
 
+/// A save that was refused, with the person's text to copy.
+pub fn unsaved_text(chrome: &Chrome, text: &str) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.unsaved_title,
+        html! {
+            h1 { (t.unsaved_title) }
+            p.error role="alert" { (t.unsaved) }
+            p { a href={ "/login?next=" (query_value(chrome.here)) } target="_blank" { (t.sign_in) } }
+            label for="kept" { (t.text_label) }
+            textarea #kept readonly rows="20" { (text) }
+        },
+    )
+}
+
 /// `/login`.
 pub fn login(chrome: &Chrome, next: &str, login: &str, error: Option<&str>) -> Markup {
     let t = chrome.t();

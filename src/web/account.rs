@@ -17,7 +17,7 @@ use super::{Ctx, SharedState, blocking, error};
 fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, Error> {
     form.map(|Form(value)| value).map_err(|rejection| {
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            Error::TooLarge("form".into())
+            Error::TooLarge(crate::error::Oversized::Form)
         } else {
             Error::BadRequest(rejection.body_text())
         }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
 use crate::access::Action;
-use crate::error::{Error, Result};
+use crate::error::{Error, Oversized, Result};
 use crate::markdown::encode_path;
 use crate::page_path::PagePath;
 use crate::views::{self, Editor, EditorState};
@@ -35,6 +35,21 @@ pub fn sign_in_to_write(ctx: &Ctx, result: Result<Response>) -> Result<Response>
     }
 }
 
+/// The answer to a refused save: nothing was written, and the person's text comes back to them
+/// (their own submission; it tells nothing about the wiki, so a wiki that may not be read gets
+/// exactly the same page as one that does not exist).
+fn unsaved(ctx: &Ctx, status: StatusCode, text: &str) -> Response {
+    (status, views::unsaved_text(&ctx.chrome(None), text)).into_response()
+}
+
+/// A save refused before its form was read (no right to write, or no such wiki): read the text
+/// anyway, within the limit, to give it back.
+pub async fn refused_text(ctx: &Ctx, status: StatusCode, request: Request) -> Result<Response> {
+    let max = ctx.config.farm.max_page_bytes;
+    let form: EditForm = read_form(request, max + FORM_OVERHEAD).await?;
+    Ok(unsaved(ctx, status, &form.text))
+}
+
 /// Reads a URL-encoded form of at most `limit` bytes: 413 beyond, 400 when malformed.
 async fn read_form<T: serde::de::DeserializeOwned>(request: Request, limit: usize) -> Result<T> {
     let declared = request
@@ -43,17 +58,13 @@ async fn read_form<T: serde::de::DeserializeOwned>(request: Request, limit: usiz
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > limit) {
-        return Err(too_large(limit));
+        return Err(Error::TooLarge(Oversized::Form));
     }
     let bytes = to_bytes(request.into_body(), limit)
         .await
-        .map_err(|_| too_large(limit))?;
+        .map_err(|_| Error::TooLarge(Oversized::Form))?;
     serde_urlencoded::from_bytes(&bytes)
         .map_err(|error| Error::BadRequest(format!("malformed form: {error}")))
-}
-
-fn too_large(limit: usize) -> Error {
-    Error::TooLarge(format!("limit: {} KiB", limit >> 10))
 }
 
 #[derive(Deserialize)]
@@ -143,10 +154,18 @@ pub async fn save(
     request: Request,
 ) -> Result<Response> {
     let max = ctx.config.farm.max_page_bytes;
-    let form: EditForm = read_form(request, max + FORM_OVERHEAD).await?;
-    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let form: EditForm =
+        read_form(request, max + FORM_OVERHEAD)
+            .await
+            .map_err(|error| match error {
+                Error::TooLarge(_) => Error::TooLarge(Oversized::Text(max)),
+                other => other,
+            })?;
+    if !ctx.csrf_valid(&state.sessions, &form.csrf) {
+        return Ok(unsaved(ctx, StatusCode::FORBIDDEN, &form.text));
+    }
     if form.text.len() > max {
-        return Err(too_large(max));
+        return Err(Error::TooLarge(Oversized::Text(max)));
     }
     let base = match form.base.trim() {
         "" => None,
@@ -485,7 +504,7 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|length| length > max + FORM_OVERHEAD) {
-        return Err(Error::TooLarge(format!("limit: {} MiB", max >> 20)));
+        return Err(Error::TooLarge(Oversized::File(max)));
     }
     let mut multipart = Multipart::from_request(request, &())
         .await
@@ -512,7 +531,7 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
                 .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
             {
                 if bytes.len() + chunk.len() > max {
-                    return Err(Error::TooLarge(format!("limit: {} MiB", max >> 20)));
+                    return Err(Error::TooLarge(Oversized::File(max)));
                 }
                 bytes.extend_from_slice(&chunk);
             }
@@ -525,7 +544,7 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
                 .map_err(|error| Error::BadRequest(format!("malformed upload: {error}")))?
             {
                 if raw.len() + chunk.len() > FORM_OVERHEAD {
-                    return Err(Error::TooLarge("form field".into()));
+                    return Err(Error::TooLarge(Oversized::Form));
                 }
                 raw.extend_from_slice(&chunk);
             }

@@ -20,7 +20,7 @@ pub enum ErrorMark {
     BadName(crate::page_path::PathError),
     NameTaken(String),
     Forbidden,
-    TooLarge(String),
+    TooLarge(crate::error::Oversized),
     Unavailable,
     Internal,
     TooManyAttempts(u64),
@@ -95,8 +95,21 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
         ErrorMark::Forbidden => {
             views::error_page(&chrome, t.forbidden_title, t.forbidden, ctx.actor.is_none())
         }
-        ErrorMark::TooLarge(why) => {
-            let message = format!("{} ({why})", t.too_large);
+        ErrorMark::TooLarge(what) => {
+            use crate::error::Oversized;
+            let message = match what {
+                Oversized::Text(limit) => {
+                    format!("{} ({} {} {})", t.too_large, t.limit, limit >> 10, t.kib)
+                }
+                Oversized::File(limit) => format!(
+                    "{} ({} {} {})",
+                    t.too_large_file,
+                    t.limit,
+                    limit >> 20,
+                    t.mib
+                ),
+                Oversized::Form => t.too_large_form.to_owned(),
+            };
             views::error_page(&chrome, t.too_large_title, &message, false)
         }
         ErrorMark::Unavailable => {

@@ -187,9 +187,14 @@ impl Ctx {
         }
     }
 
+    /// Whether a form's CSRF token belongs to this browser.
+    pub fn csrf_valid(&self, sessions: &Sessions, token: &str) -> bool {
+        sessions.csrf_valid(&self.csrf_source, token)
+    }
+
     /// Refuses a form whose CSRF token does not belong to this browser.
     pub fn check_csrf(&self, sessions: &Sessions, token: &str) -> Result<(), Error> {
-        if sessions.csrf_valid(&self.csrf_source, token) {
+        if self.csrf_valid(sessions, token) {
             Ok(())
         } else {
             Err(Error::Forbidden)

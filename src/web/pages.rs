@@ -296,7 +296,18 @@ pub async fn wiki_post(
     };
     // Every change needs the right to write: asked once here, before any form is read, so that
     // a refused person learns nothing from validation messages. Each operation asks again.
-    at.run(Action::Write, |_| Ok(())).await?;
+    if let Err(refused) = at.run(Action::Write, |_| Ok(())).await {
+        // A refused save still gives the person their text back.
+        return match (&target, refused) {
+            (Target::Edit(_), Error::NotFound) => {
+                edit::refused_text(&ctx, StatusCode::NOT_FOUND, request).await
+            }
+            (Target::Edit(_), Error::Forbidden) => {
+                edit::refused_text(&ctx, StatusCode::FORBIDDEN, request).await
+            }
+            (_, refused) => Err(refused),
+        };
+    }
     let result = match target {
         Target::Edit(path) => edit::save(&state, &ctx, &at, path, request).await,
         Target::Rename(path) => edit::rename(&state, &ctx, &at, path, request).await,

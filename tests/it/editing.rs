@@ -408,7 +408,18 @@ async fn readers_visitors_and_stale_tokens_commit_nothing() {
         .post_form("/pub/_edit/Home", &form)
         .await
         .expect(403);
-    visitor.post_form("/w/_edit/Home", &form).await.expect(404);
+    let hidden = visitor.post_form("/w/_edit/Home", &form).await.expect(404);
+    assert!(hidden.text.contains("vandalisme"), "the text comes back");
+    // …exactly as for a wiki that does not exist (only the echoed address differs).
+    let missing = visitor
+        .post_form("/nowiki/_edit/Home", &form)
+        .await
+        .expect(404);
+    let echoed = hidden
+        .text
+        .replace("%2Fw%2F", "%2Fnowiki%2F")
+        .replace("value=\"/w/", "value=\"/nowiki/");
+    assert_eq!(echoed, missing.text);
     assert_eq!(public.commits(), public_before);
 
     // Someone of another organisation cannot even see the private wiki.
@@ -431,9 +442,10 @@ async fn readers_visitors_and_stale_tokens_commit_nothing() {
     // An editor with a missing, stale or foreign token is refused.
     let (_, base) = open_editor(&mut eve, "/w/_edit/Home").await;
     for token in ["", "0000", csrf.as_str()] {
-        save(&mut eve, "/w/_edit/Home", token, &base, "sans jeton", "")
+        let refused = save(&mut eve, "/w/_edit/Home", token, &base, "sans jeton", "")
             .await
             .expect(403);
+        assert!(refused.text.contains("sans jeton"), "the text comes back");
     }
     olga.post_form("/w/_edit/Home", &form).await.expect(403);
     assert_eq!(repo.commits(), before, "nothing was committed");
