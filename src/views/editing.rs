@@ -163,6 +163,8 @@ pub struct History<'a> {
     pub page: usize,
     pub more: bool,
     pub can_write: bool,
+    /// Whether the page exists now (a deleted page can be restored from any row).
+    pub exists: bool,
 }
 
 pub fn history(chrome: &Chrome, history: &History) -> Markup {
@@ -178,7 +180,7 @@ pub fn history(chrome: &Chrome, history: &History) -> Markup {
                 p.empty { (t.no_history) }
             } @else {
                 table.listing.history {
-                    thead { tr { th { (t.date) } th { (t.author) } th { (t.message) } th {} } }
+                    thead { tr { th { (t.date) } th { (t.author) } th { (t.message) } th { (t.actions) } } }
                     tbody {
                         @for (i, row) in history.rows.iter().enumerate() {
                             tr {
@@ -190,7 +192,7 @@ pub fn history(chrome: &Chrome, history: &History) -> Markup {
                                         a href={ (prefix) "_diff/" (encoded) "?from=" (previous) "&to=" (row.commit) } { (t.compare) }
                                     }
                                     // The newest revision is the page as it is: nothing to restore.
-                                    @if history.can_write && row.path == history.path && !(history.page == 0 && i == 0) {
+                                    @if history.can_write && row.path == history.path && !(history.page == 0 && i == 0 && history.exists) {
                                         form.inline method="post" action={ (prefix) "_revert/" (encoded) } {
                                             input type="hidden" name="csrf" value=(chrome.csrf);
                                             input type="hidden" name="rev" value=(row.commit);

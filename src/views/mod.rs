@@ -255,6 +255,7 @@ pub fn missing_page(
     path: Option<&str>,
     can_write: bool,
     signed_in: bool,
+    deleted: bool,
 ) -> Markup {
     let t = chrome.t();
     let home = path.is_none();
@@ -266,7 +267,12 @@ pub fn missing_page(
         html! {
             article.page {
                 h1.page-title { (name) }
-                p.notice { (if home { t.no_home_page } else { t.page_missing }) }
+                @if deleted {
+                    p.notice { (t.page_deleted) }
+                    p { a href={ (prefix) "_history/" (encode_path(target)) } { (t.history) } }
+                } @else {
+                    p.notice { (if home { t.no_home_page } else { t.page_missing }) }
+                }
                 @if can_write {
                     p { a.button.primary href={ (prefix) "_edit/" (encode_path(target)) } { (t.create_this_page) } }
                 } @else if !signed_in {

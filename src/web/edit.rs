@@ -365,7 +365,7 @@ pub async fn rename(
         })
         .await?;
     match result {
-        Ok(_) => Ok(Redirect::to(&page_url(at, &to)).into_response()),
+        Ok(_) => Ok(Redirect::to(&format!("{}?saved=renamed", page_url(at, &to))).into_response()),
         Err(existing) => {
             let chrome = at.chrome(ctx)?;
             let error = maud::html! {

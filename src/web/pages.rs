@@ -335,7 +335,7 @@ async fn show_page(
         .and_then(|from| PagePath::parse(from).ok());
     let follow_redirect = query.get("redirect").map(String::as_str) != Some("no") && from.is_none();
     let prefix = at.prefix.clone();
-    let (path, view, redirected_from) = at
+    let (path, view, redirected_from, deleted) = at
         .run(Action::Read, move |wiki| {
             let path = match path {
                 Some(path) => Some(path),
@@ -365,7 +365,12 @@ async fn show_page(
                 }
                 (None, _) => None,
             };
-            Ok((path, view, redirected_from))
+            // A missing page that has a history was deleted: say so, and lead to its history.
+            let deleted = match (&path, &view, revision) {
+                (Some(path), None, None) => !wiki.history(path, 0, 1)?.0.is_empty(),
+                _ => false,
+            };
+            Ok((path, view, redirected_from, deleted))
         })
         .await?;
     let chrome = at.chrome(ctx)?;
@@ -377,6 +382,7 @@ async fn show_page(
             path.as_ref().map(PagePath::as_str),
             can_write,
             ctx.actor.is_some(),
+            deleted,
         );
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     };
@@ -395,6 +401,7 @@ async fn show_page(
     let notice = match (query.get("saved").map(String::as_str), &redirected_from) {
         (Some("merged"), _) => Some(t.saved_merged.to_owned()),
         (Some("unchanged"), _) => Some(t.unchanged.to_owned()),
+        (Some("renamed"), _) => Some(t.renamed.to_owned()),
         (Some(_), _) => Some(t.saved.to_owned()),
         (None, Some(from)) => Some(format!("{} « {from} ».", t.redirected_from)),
         (None, None) => None,
@@ -477,8 +484,9 @@ async fn history(ctx: &Ctx, at: &At, path: PagePath, page: Option<&str>) -> Resu
         return Err(Error::BadRequest("no such history page".into()));
     }
     let wanted = path.clone();
-    let (revisions, more, previous) = at
+    let (revisions, more, previous, exists) = at
         .run(Action::Read, move |wiki| {
+            let exists = wiki.raw(&wanted)?.is_some();
             // One more row than shown, so that the last row can link to its previous revision.
             let (mut revisions, more) = wiki.history(&wanted, page, HISTORY_PER_PAGE + 1)?;
             let previous = if revisions.len() > HISTORY_PER_PAGE {
@@ -486,7 +494,7 @@ async fn history(ctx: &Ctx, at: &At, path: PagePath, page: Option<&str>) -> Resu
             } else {
                 None
             };
-            Ok((revisions, more || previous.is_some(), previous))
+            Ok((revisions, more || previous.is_some(), previous, exists))
         })
         .await?;
     let ids: Vec<String> = revisions.iter().map(|r| r.commit.to_string()).collect();
@@ -515,6 +523,7 @@ async fn history(ctx: &Ctx, at: &At, path: PagePath, page: Option<&str>) -> Resu
         page,
         more,
         can_write: at.can_write(),
+        exists,
     };
     Ok(views::history(&chrome, &page_view).into_response())
 }

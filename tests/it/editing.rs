@@ -350,7 +350,22 @@ async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
     .expect(303);
     assert!(repo.file("Notes finales.md").is_none());
     assert!(repo.head_commit().ends_with("|Supprimer Notes finales"));
-    eve.get("/w/Notes%20finales").await.expect(404);
+    let gone = eve.get("/w/Notes%20finales").await.expect(404);
+    assert!(gone.text.contains("a été supprimée"), "{}", gone.text);
+    let history = eve.get("/w/_history/Notes%20finales").await.expect(200);
+    // A deleted page can be brought back from its history, newest version included.
+    let newest = field(&history, "rev");
+    eve.post_form(
+        "/w/_revert/Notes%20finales",
+        &[("csrf", &history.csrf()), ("rev", &newest)],
+    )
+    .await
+    .expect(303);
+    assert!(
+        repo.file("Notes finales.md")
+            .expect("restored")
+            .contains("ligne 3")
+    );
 }
 
 #[tokio::test]
