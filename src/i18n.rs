@@ -199,6 +199,7 @@ pub struct Messages {
     pub skip_to_content: &'static str,
     pub actions: &'static str,
     pub language: &'static str,
+    pub markdown_cheatsheet: &'static str,
     pub commit_create: &'static str,
     pub commit_update: &'static str,
     pub commit_delete: &'static str,
@@ -321,6 +322,19 @@ pub static FR: Messages = Messages {
     skip_to_content: "Aller au contenu",
     actions: "Actions",
     language: "Langue",
+    markdown_cheatsheet: r"# Titre, ## Sous-titre
+**gras**, *italique*, ~~barré~~, `code`
+[[Autre page]] ou [[Autre page|texte du lien]]
+[texte du lien](https://exemple.org)
+![description](images/photo.png)
+- une liste
+1. une liste numérotée
+- [ ] une tâche, - [x] une tâche faite
+| Colonne | Autre |
+|---------|-------|
+| case    | case  |
+> une citation
+[[_TOC_]] : la table des matières",
     commit_create: "Créer",
     commit_update: "Modifier",
     commit_delete: "Supprimer",
@@ -443,6 +457,19 @@ pub static EN: Messages = Messages {
     skip_to_content: "Skip to content",
     actions: "Actions",
     language: "Language",
+    markdown_cheatsheet: r"# Title, ## Subtitle
+**bold**, *italic*, ~~struck~~, `code`
+[[Other page]] or [[Other page|link text]]
+[link text](https://example.org)
+![description](images/photo.png)
+- a list
+1. a numbered list
+- [ ] a task, - [x] a done task
+| Column | Other |
+|--------|-------|
+| cell   | cell  |
+> a quote
+[[_TOC_]]: the table of contents",
     commit_create: "Create",
     commit_update: "Update",
     commit_delete: "Delete",

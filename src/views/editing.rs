@@ -50,7 +50,7 @@ pub fn editor(chrome: &Chrome, editor: &Editor) -> Markup {
                 EditorState::Fresh => {}
                 EditorState::Preview(html) => {
                     section.preview aria-label=(t.preview) {
-                        h2 { (t.preview) }
+                        h2 { (t.preview_unsaved) }
                         div.markdown { (*html) }
                     }
                 }
@@ -87,7 +87,13 @@ pub fn editor(chrome: &Chrome, editor: &Editor) -> Markup {
                     button type="submit" name="action" value="preview" { (t.preview) }
                     " "
                     button.primary type="submit" name="action" value="save" { (t.save) }
+                    " "
+                    a.cancel href={ (editor.prefix) (encoded) } { (t.cancel) }
                 }
+            }
+            details.markdown-help {
+                summary { (t.markdown_help) }
+                pre { code { (t.markdown_cheatsheet) } }
             }
             p {
                 a href={ (editor.prefix) "_files/?page=" (query_value(editor.path)) } target="_blank" { (t.attach_file) }
@@ -379,6 +385,9 @@ pub fn files_page(chrome: &Chrome, page: &FilesPage) -> Markup {
         t.files,
         html! {
             h1 { (t.files) }
+            @if !page.for_page.is_empty() {
+                p { a href={ (page.prefix) (encode_path(page.for_page)) } { "← " (t.back_to_page) " « " (page.for_page) " »" } }
+            }
             @if let Some(error) = page.error { p.error role="alert" { (error) } }
             @if let Some(markdown) = page.uploaded {
                 p.notice role="status" { (t.uploaded) }
@@ -395,7 +404,6 @@ pub fn files_page(chrome: &Chrome, page: &FilesPage) -> Markup {
                     button.primary type="submit" { (t.upload) }
                 }
             }
-            h2 { (t.files) }
             @if page.files.is_empty() {
                 p.empty { "—" }
             } @else {

@@ -29,6 +29,8 @@ pub struct Chrome<'a> {
 
 pub struct WikiNav<'a> {
     pub title: &'a str,
+    /// The language the wiki is written in (its pages; the interface may speak another).
+    pub lang: Lang,
     /// The wiki's URL, ending in '/'.
     pub prefix: &'a str,
 }
@@ -63,6 +65,7 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                 link rel="stylesheet" href={ "/_theme/" (chrome.theme) "/style.css" };
             }
             body {
+                a.skip-link href="#content" { (t.skip_to_content) }
                 header.site-header {
                     a.farm-name href="/" { (chrome.farm_name) }
                     @if let Some(wiki) = &chrome.wiki {
@@ -87,7 +90,7 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                             a href={ "/login?next=" (query_value(chrome.here)) } { (t.sign_in) }
                         }
                         " "
-                        form.lang-switch.inline method="post" action="/_lang" {
+                        form.lang-switch.inline method="post" action="/_lang" aria-label=(t.language) {
                             input type="hidden" name="csrf" value=(chrome.csrf);
                             input type="hidden" name="next" value=(chrome.here);
                             @for lang in Lang::ALL {
@@ -100,7 +103,7 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                         }
                     }
                 }
-                main.content { (content) }
+                main.content #content { (content) }
                 footer.site-footer { (t.powered_by) }
             }
         }
@@ -204,7 +207,7 @@ pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
                 @if !info.has_own_title {
                     h1.page-title { (info.title) }
                 }
-                div.markdown { (info.html) }
+                div.markdown lang=[chrome.wiki.as_ref().map(|w| w.lang.code())] { (info.html) }
             }
             p.page-meta {
                 (t.last_change) " : " (info.author) ", " (info.date)

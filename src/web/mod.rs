@@ -182,6 +182,7 @@ impl Ctx {
             theme: wiki.map_or("default", |(w, _)| w.theme.as_str()),
             wiki: wiki.map(|(w, prefix)| WikiNav {
                 title: &w.title,
+                lang: w.lang,
                 prefix,
             }),
         }
