@@ -17,6 +17,7 @@
 pub mod access;
 pub mod cache;
 pub mod config;
+pub mod dates;
 pub mod diff;
 pub mod error;
 pub mod farm;

@@ -557,8 +557,9 @@ impl Wiki<'_> {
             .ok_or(Error::NotFound)?;
         let head = self.head()?.map(|head| head.commit);
         let t = self.settings().lang.messages();
-        let short = &revision.to_string()[..10];
-        let message = format!("{} {path} {} {short}", t.commit_revert, t.commit_revert_to);
+        let (_, time) = self.revision_info(revision)?;
+        let when = crate::dates::format_date(time);
+        let message = format!("{} {path} {} {when}", t.commit_revert, t.commit_revert_to);
         self.save(path, &text, head, &message)
     }
 

@@ -255,7 +255,7 @@ async fn create_preview_save_history_diff_and_revert() {
     );
     assert!(
         repo.head_commit()
-            .contains("Rétablir Plan d'action à la version ")
+            .contains("Rétablir Plan d'action à la version du ")
     );
 }
 
