@@ -20,7 +20,7 @@ use crate::page_path::{PagePath, WikiSlug};
 pub use store::{Head, Listing};
 
 /// Names tried, in order, for a wiki's home page.
-pub const HOME_PAGES: [&str; 2] = ["Home", "index"];
+pub const HOME_PAGES: [&str; 3] = ["Home", "Accueil", "index"];
 
 /// A wiki that the actor may read, at the configuration of the request.
 pub struct Wiki<'f> {

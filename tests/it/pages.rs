@@ -314,3 +314,13 @@ async fn the_account_page_needs_a_person_and_shows_their_organisations() {
         account.text
     );
 }
+
+#[tokio::test]
+async fn a_french_wiki_may_call_its_home_page_accueil() {
+    let server = Farm::new()
+        .wiki(Wiki::new("fr", "org", "public").page("Accueil", "# Bienvenue\n\nmot-accueil\n"))
+        .organisation("org", "Org", &[])
+        .start();
+    let home = server.browser().get("/fr/").await.expect(200);
+    assert!(home.text.contains("mot-accueil"), "{}", home.text);
+}
