@@ -299,6 +299,12 @@ fn key_at(text: &str, offset: usize) -> String {
 
 /// Reads and validates `farm.toml` and `roster.toml` in a configuration folder.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
+    let (farm_text, roster_text) = read_texts(dir)?;
+    parse(dir, &farm_text, &roster_text)
+}
+
+/// The texts of `farm.toml` and `roster.toml`; a file that cannot be read is an error naming it.
+pub fn read_texts(dir: &Path) -> Result<(String, String), ConfigErrors> {
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read_to_string(&path).map_err(|error| {
@@ -310,9 +316,7 @@ pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
             }])
         })
     };
-    let farm_text = read(FARM_FILE)?;
-    let roster_text = read(ROSTER_FILE)?;
-    parse(dir, &farm_text, &roster_text)
+    Ok((read(FARM_FILE)?, read(ROSTER_FILE)?))
 }
 
 /// Validates the two files' texts; `dir` is where relative paths in them start from.

@@ -52,7 +52,7 @@ pub enum Reload {
 impl Farm {
     /// Reads and validates the configuration folder.
     pub fn load(config_dir: &Path) -> Result<Farm, ConfigErrors> {
-        let texts = read_texts(config_dir)?;
+        let texts = config::read_texts(config_dir)?;
         let config = config::parse(config_dir, &texts.0, &texts.1)?;
         Ok(Farm {
             config_dir: config_dir.to_owned(),
@@ -85,7 +85,7 @@ impl Farm {
     /// Re-reads the configuration files; applies them if they changed and are valid. An invalid
     /// change is refused and the configuration in force stays.
     pub fn reload(&self) -> Result<Reload, ConfigErrors> {
-        let texts = read_texts(&self.config_dir)?;
+        let texts = config::read_texts(&self.config_dir)?;
         let mut loaded = self.loaded_texts.lock().expect("lock is never poisoned");
         if *loaded == texts {
             return Ok(Reload::Unchanged);
@@ -274,21 +274,6 @@ impl Farm {
         });
         config.hosts.get(&host.to_ascii_lowercase())
     }
-}
-
-fn read_texts(dir: &Path) -> Result<(String, String), ConfigErrors> {
-    let read = |name: &str| {
-        let path = dir.join(name);
-        std::fs::read_to_string(&path).map_err(|error| {
-            ConfigErrors(vec![config::ConfigError {
-                file: path.clone(),
-                line: 0,
-                key: String::new(),
-                message: format!("cannot read the file: {error}"),
-            }])
-        })
-    };
-    Ok((read(config::FARM_FILE)?, read(config::ROSTER_FILE)?))
 }
 
 fn welcome_page(wiki: &WikiConfig) -> String {
