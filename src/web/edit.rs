@@ -50,6 +50,23 @@ pub async fn refused_text(ctx: &Ctx, status: StatusCode, request: Request) -> Re
     Ok(unsaved(ctx, status, &form.text))
 }
 
+/// A small form of the wiki's write surfaces, which carries a CSRF token.
+trait CheckedForm: serde::de::DeserializeOwned {
+    fn csrf(&self) -> &str;
+}
+
+/// Reads a small form and checks its CSRF token: the one door of the rename, delete and revert
+/// forms, so that none of them can forget the check.
+async fn read_checked_form<T: CheckedForm>(
+    state: &SharedState,
+    ctx: &Ctx,
+    request: Request,
+) -> Result<T> {
+    let form: T = read_form(request, FORM_OVERHEAD).await?;
+    ctx.check_csrf(&state.sessions, form.csrf())?;
+    Ok(form)
+}
+
 /// Reads a URL-encoded form of at most `limit` bytes: 413 beyond, 400 when malformed.
 async fn read_form<T: serde::de::DeserializeOwned>(request: Request, limit: usize) -> Result<T> {
     let declared = request
@@ -334,6 +351,12 @@ struct RenameForm {
     message: String,
 }
 
+impl CheckedForm for RenameForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /{wiki}/_rename/{page}`.
 pub async fn rename(
     state: &SharedState,
@@ -342,8 +365,7 @@ pub async fn rename(
     path: PagePath,
     request: Request,
 ) -> Result<Response> {
-    let form: RenameForm = read_form(request, FORM_OVERHEAD).await?;
-    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let form: RenameForm = read_checked_form(state, ctx, request).await?;
     let t = ctx.lang.messages();
     let to = match PagePath::parse(form.to.trim()) {
         Ok(to) => to,
@@ -394,6 +416,12 @@ struct MessageForm {
     message: String,
 }
 
+impl CheckedForm for MessageForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /{wiki}/_delete/{page}`.
 pub async fn delete(
     state: &SharedState,
@@ -402,8 +430,7 @@ pub async fn delete(
     path: PagePath,
     request: Request,
 ) -> Result<Response> {
-    let form: MessageForm = read_form(request, FORM_OVERHEAD).await?;
-    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let form: MessageForm = read_checked_form(state, ctx, request).await?;
     at.run(Action::Write, move |wiki| wiki.delete(&path, &form.message))
         .await?;
     Ok(Redirect::to(&format!("{}_pages", at.prefix)).into_response())
@@ -417,6 +444,12 @@ struct RevertForm {
     rev: String,
 }
 
+impl CheckedForm for RevertForm {
+    fn csrf(&self) -> &str {
+        &self.csrf
+    }
+}
+
 /// `POST /{wiki}/_revert/{page}`: the page's text at a revision, saved as a new commit.
 pub async fn revert(
     state: &SharedState,
@@ -425,8 +458,7 @@ pub async fn revert(
     path: PagePath,
     request: Request,
 ) -> Result<Response> {
-    let form: RevertForm = read_form(request, FORM_OVERHEAD).await?;
-    ctx.check_csrf(&state.sessions, &form.csrf)?;
+    let form: RevertForm = read_checked_form(state, ctx, request).await?;
     let revision = parse_oid(&form.rev)?;
     let wanted = path.clone();
     let outcome = at
