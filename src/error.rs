@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum Error {
     /// Nothing there, or nothing this actor may see: the two are never told apart.
     NotFound,

@@ -12,41 +12,36 @@ use crate::views;
 
 use super::Ctx;
 
-/// The kind of error page a response should get.
+/// What page a response should get: the handler's error itself (its internal cause already
+/// logged), or a sign-in refused after repeated failures.
 #[derive(Clone, Debug)]
 pub enum ErrorMark {
-    NotFound,
-    BadRequest(String),
-    BadName(crate::page_path::PathError),
-    NameTaken(String),
-    Forbidden,
-    TooLarge(crate::error::Oversized),
-    Unavailable,
-    Internal,
+    Error(Error),
     TooManyAttempts(u64),
+}
+
+/// The status of each outcome.
+fn status(error: &Error) -> StatusCode {
+    match error {
+        Error::NotFound => StatusCode::NOT_FOUND,
+        Error::BadRequest(_) | Error::BadName(_) => StatusCode::BAD_REQUEST,
+        Error::NameTaken(_) => StatusCode::CONFLICT,
+        Error::Forbidden => StatusCode::FORBIDDEN,
+        Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+        Error::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+    }
 }
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let (status, mark) = match self {
-            Error::NotFound => (StatusCode::NOT_FOUND, ErrorMark::NotFound),
-            Error::BadRequest(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadRequest(why)),
-            Error::BadName(why) => (StatusCode::BAD_REQUEST, ErrorMark::BadName(why)),
-            Error::NameTaken(path) => (StatusCode::CONFLICT, ErrorMark::NameTaken(path)),
-            Error::Forbidden => (StatusCode::FORBIDDEN, ErrorMark::Forbidden),
-            Error::TooLarge(why) => (StatusCode::PAYLOAD_TOO_LARGE, ErrorMark::TooLarge(why)),
-            Error::Unavailable(cause) => {
-                tracing::error!(%cause, "wiki unavailable");
-                (StatusCode::SERVICE_UNAVAILABLE, ErrorMark::Unavailable)
-            }
-            Error::Internal(cause) => {
-                tracing::error!(%cause, "internal error");
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorMark::Internal)
-            }
-        };
-        let too_large = matches!(mark, ErrorMark::TooLarge(_));
-        let mut response = status.into_response();
-        if too_large {
+        match &self {
+            Error::Unavailable(cause) => tracing::error!(%cause, "wiki unavailable"),
+            Error::Internal(cause) => tracing::error!(%cause, "internal error"),
+            _ => {}
+        }
+        let mut response = status(&self).into_response();
+        if matches!(self, Error::TooLarge(_)) {
             // The rest of the request body is not read: the connection cannot carry another
             // request, and the client must know not to reuse it.
             response.headers_mut().insert(
@@ -54,7 +49,7 @@ impl IntoResponse for Error {
                 axum::http::HeaderValue::from_static("close"),
             );
         }
-        response.extensions_mut().insert(mark);
+        response.extensions_mut().insert(ErrorMark::Error(self));
         response
     }
 }
@@ -77,25 +72,25 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
     let t = ctx.lang.messages();
     let chrome = ctx.chrome(None);
     let page = match &mark {
-        ErrorMark::NotFound => {
+        ErrorMark::Error(Error::NotFound) => {
             views::error_page(&chrome, t.not_found_title, t.not_found, ctx.actor.is_none())
         }
-        ErrorMark::BadRequest(why) => {
+        ErrorMark::Error(Error::BadRequest(why)) => {
             let message = format!("{} ({why})", t.bad_request);
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
-        ErrorMark::BadName(why) => {
+        ErrorMark::Error(Error::BadName(why)) => {
             let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(*why));
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
-        ErrorMark::NameTaken(path) => {
+        ErrorMark::Error(Error::NameTaken(path)) => {
             let message = format!("{} {path}", t.name_taken);
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
-        ErrorMark::Forbidden => {
+        ErrorMark::Error(Error::Forbidden) => {
             views::error_page(&chrome, t.forbidden_title, t.forbidden, ctx.actor.is_none())
         }
-        ErrorMark::TooLarge(what) => {
+        ErrorMark::Error(Error::TooLarge(what)) => {
             use crate::error::Oversized;
             let message = match what {
                 Oversized::Text(limit) => {
@@ -112,10 +107,12 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
             };
             views::error_page(&chrome, t.too_large_title, &message, false)
         }
-        ErrorMark::Unavailable => {
+        ErrorMark::Error(Error::Unavailable(_)) => {
             views::error_page(&chrome, t.unavailable_title, t.unavailable, false)
         }
-        ErrorMark::Internal => views::error_page(&chrome, t.internal_title, t.internal, false),
+        ErrorMark::Error(Error::Internal(_)) => {
+            views::error_page(&chrome, t.internal_title, t.internal, false)
+        }
         ErrorMark::TooManyAttempts(_) => {
             views::error_page(&chrome, t.sign_in, t.too_many_attempts, false)
         }
@@ -130,6 +127,6 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
 
 /// An error answered before any context exists: plain text, no detail.
 pub fn render_bare(error: Error) -> Response {
-    let status = error.into_response().status();
+    let status = status(&error);
     (status, status.canonical_reason().unwrap_or("error")).into_response()
 }
