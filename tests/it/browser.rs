@@ -145,8 +145,6 @@ async fn create_preview_save_and_read_history_in_chromium() {
         account.contains(&display_name("eve")),
         "signed in: {account}"
     );
-    let repo = server.dir().repo("coop");
-    let repo = repo.to_str().expect("a UTF-8 temporary path");
 
     // Open the editor of a page that does not exist yet.
     client
@@ -193,7 +191,7 @@ async fn create_preview_save_and_read_history_in_chromium() {
     assert_eq!(
         server
             .dir()
-            .git(&["--git-dir", repo, "rev-list", "--count", "HEAD"])
+            .git_in("coop", &["rev-list", "--count", "HEAD"])
             .trim(),
         "1",
         "a preview commits nothing"
@@ -273,9 +271,7 @@ async fn create_preview_save_and_read_history_in_chromium() {
     assert!(added.contains("Deuxième version."), "{added}");
 
     client.close().await.expect("closing the browser");
-    let log = server
-        .dir()
-        .git(&["--git-dir", repo, "log", "--format=%an|%s"]);
+    let log = server.dir().git_in("coop", &["log", "--format=%an|%s"]);
     assert!(
         log.starts_with(&format!("{}|Ajouter une ligne", display_name("eve"))),
         "{log}"

@@ -4,18 +4,6 @@
 
 use crate::harness::{Browser, Farm, PASSWORD, Reply, Server, Wiki, display_name};
 
-/// The value of a hidden or text input of a form.
-fn field(reply: &Reply, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = reply
-        .text
-        .find(&marker)
-        .unwrap_or_else(|| panic!("no field {name} in:\n{}", reply.text))
-        + marker.len();
-    let end = reply.text[start..].find('"').expect("a closing quote") + start;
-    reply.text[start..end].to_owned()
-}
-
 /// A wiki `w` owned by `coop`: `eve` and `fred` edit, `rita` reads, `olga` is of another
 /// organisation; `priv` is a private wiki of another organisation.
 fn farm() -> Farm {
@@ -44,24 +32,24 @@ fn farm() -> Farm {
 
 struct Repo<'a> {
     server: &'a Server,
+    slug: &'static str,
+    /// The repository's path, for a `git clone` of it.
     path: String,
 }
 
 impl<'a> Repo<'a> {
-    fn of(server: &'a Server, slug: &str) -> Repo<'a> {
+    fn of(server: &'a Server, slug: &'static str) -> Repo<'a> {
         let path = server
             .dir()
             .repo(slug)
             .to_str()
             .expect("UTF-8 path")
             .to_owned();
-        Repo { server, path }
+        Repo { server, slug, path }
     }
 
     fn git(&self, args: &[&str]) -> String {
-        let mut all = vec!["--git-dir", self.path.as_str()];
-        all.extend_from_slice(args);
-        self.server.dir().git(&all)
+        self.server.dir().git_in(self.slug, args)
     }
 
     fn commits(&self) -> usize {
@@ -94,7 +82,7 @@ async fn signed_in(server: &Server, login: &str) -> Browser {
 /// Opens the editor of a page; returns its csrf token and base commit.
 async fn open_editor(browser: &mut Browser, url: &str) -> (String, String) {
     let form = browser.get(url).await.expect(200);
-    (form.csrf(), field(&form, "base"))
+    (form.csrf(), form.field("base"))
 }
 
 async fn save(
@@ -354,7 +342,7 @@ async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
     assert!(gone.text.contains("a été supprimée"), "{}", gone.text);
     let history = eve.get("/w/_history/Notes%20finales").await.expect(200);
     // A deleted page can be brought back from its history, newest version included.
-    let newest = field(&history, "rev");
+    let newest = history.field("rev");
     eve.post_form(
         "/w/_revert/Notes%20finales",
         &[("csrf", &history.csrf()), ("rev", &newest)],
@@ -626,7 +614,7 @@ async fn concurrent_edits_merge_or_conflict_without_loss() {
     );
 
     // Saving again from the conflict view (its base is the new head) lands.
-    let new_base = field(&conflict, "base");
+    let new_base = conflict.field("base");
     assert_ne!(new_base, base);
     save(
         &mut fred,

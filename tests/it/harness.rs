@@ -502,6 +502,14 @@ impl FarmDir {
             .to_owned()
     }
 
+    /// Runs `git` on the bare repository of wiki `slug`.
+    pub fn git_in(&self, slug: &str, args: &[&str]) -> String {
+        let repo = self.repo(slug);
+        let mut all = vec!["--git-dir", repo.to_str().expect("a UTF-8 temporary path")];
+        all.extend_from_slice(args);
+        self.git(&all)
+    }
+
     pub fn path(&self) -> &Path {
         self.root.path()
     }
@@ -769,6 +777,13 @@ impl Reply {
     pub fn csrf(&self) -> String {
         input_value(&self.text, "csrf")
             .unwrap_or_else(|| panic!("no csrf input on the page:\n{}", self.text))
+    }
+
+    /// The value of the first input named `name` (a hidden field such as `base` or `rev`).
+    #[track_caller]
+    pub fn field(&self, name: &str) -> String {
+        input_value(&self.text, name)
+            .unwrap_or_else(|| panic!("no input {name} on the page:\n{}", self.text))
     }
 
     /// The `lang` attribute of the page's `<html>`.

@@ -15,18 +15,8 @@ fn farm() -> Farm {
         )
 }
 
-fn field(reply: &Reply, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = reply.text.find(&marker).expect("field") + marker.len();
-    let end = reply.text[start..].find('"').expect("quote") + start;
-    reply.text[start..end].to_owned()
-}
-
 fn git(server: &Server, args: &[&str]) -> String {
-    let repo = server.dir().repo("w");
-    let mut all = vec!["--git-dir", repo.to_str().expect("UTF-8 path")];
-    all.extend_from_slice(args);
-    server.dir().git(&all)
+    server.dir().git_in("w", args)
 }
 
 async fn save(eve: &mut Browser, page: &str, text: &str, message: &str) -> Reply {
@@ -35,7 +25,7 @@ async fn save(eve: &mut Browser, page: &str, text: &str, message: &str) -> Reply
         &format!("/w/_edit/{page}"),
         &[
             ("csrf", &form.csrf()),
-            ("base", &field(&form, "base")),
+            ("base", &form.field("base")),
             ("text", text),
             ("message", message),
             ("action", "save"),

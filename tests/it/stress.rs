@@ -4,18 +4,11 @@
 
 use std::collections::BTreeSet;
 
-use crate::harness::{Farm, PASSWORD, Reply, Wiki};
+use crate::harness::{Farm, PASSWORD, Wiki};
 
 const CLIENTS: usize = 16;
 const SAVES: usize = 25;
 const PAGES: usize = 4;
-
-fn field(reply: &Reply, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = reply.text.find(&marker).expect("field") + marker.len();
-    let end = reply.text[start..].find('"').expect("quote") + start;
-    reply.text[start..end].to_owned()
-}
 
 /// The page's text with this client's own line replaced. Lines of different clients are apart
 /// (blank lines between them), so concurrent saves of different clients merge.
@@ -88,7 +81,7 @@ async fn sixteen_clients_save_concurrently_and_nothing_accepted_is_lost() {
                         &url,
                         &[
                             ("csrf", &form.csrf()),
-                            ("base", &field(&form, "base")),
+                            ("base", &form.field("base")),
                             ("text", &with_line(&text, client, &message)),
                             ("message", &message),
                             ("action", "save"),
@@ -116,11 +109,9 @@ async fn sixteen_clients_save_concurrently_and_nothing_accepted_is_lost() {
     }
     assert_eq!(accepted.len() + conflicts, CLIENTS * SAVES);
 
-    let repo = server.dir().repo("w");
-    let repo = repo.to_str().expect("UTF-8 path");
     let subjects: BTreeSet<String> = server
         .dir()
-        .git(&["--git-dir", repo, "log", "--format=%s"])
+        .git_in("w", &["log", "--format=%s"])
         .lines()
         .map(str::to_owned)
         .collect();
@@ -133,7 +124,7 @@ async fn sixteen_clients_save_concurrently_and_nothing_accepted_is_lost() {
     for page in 0..PAGES {
         let text = server
             .dir()
-            .git(&["--git-dir", repo, "show", &format!("HEAD:Page {page}.md")]);
+            .git_in("w", &["show", &format!("HEAD:Page {page}.md")]);
         for client in 0..CLIENTS {
             let last = (0..SAVES)
                 .rev()
