@@ -89,20 +89,30 @@ impl At {
 
 /// `/`: the wikis this person may read, and their recent changes.
 pub async fn farm_home(State(state): State<SharedState>, ctx: Ctx) -> Result<Markup> {
-    let config = ctx.config.clone();
-    let readable: Vec<WikiSlug> = Farm::readable(&config, ctx.actor.as_deref())
-        .into_iter()
-        .map(|wiki| wiki.slug.clone())
+    let config = &ctx.config;
+    let readable = Farm::readable(config, ctx.actor.as_deref());
+    let wikis: Vec<WikiItem> = readable
+        .iter()
+        .map(|wiki| WikiItem {
+            slug: wiki.slug.as_str(),
+            title: &wiki.title,
+            owner: config
+                .roster
+                .organisations
+                .get(&wiki.owner)
+                .map_or(wiki.owner.as_str(), |org| org.name.as_str()),
+            visibility: wiki.visibility,
+        })
         .collect();
-    let farm = state.farm.clone();
-    let actor = ctx.actor.clone();
+    let slugs: Vec<WikiSlug> = readable.iter().map(|wiki| wiki.slug.clone()).collect();
+    let (farm, shared, actor) = (state.farm.clone(), config.clone(), ctx.actor.clone());
     let activity = blocking(move || {
         let mut all = Vec::new();
-        for slug in readable {
+        for slug in slugs {
             // A wiki that cannot be read right now is left out of the activity, not fatal.
             let recent = farm
                 .open(
-                    config.clone(),
+                    shared.clone(),
                     actor.as_deref(),
                     slug.as_str(),
                     Action::Read,
@@ -122,20 +132,6 @@ pub async fn farm_home(State(state): State<SharedState>, ctx: Ctx) -> Result<Mar
         Ok(all)
     })
     .await?;
-    let config = &ctx.config;
-    let wikis: Vec<WikiItem> = Farm::readable(config, ctx.actor.as_deref())
-        .into_iter()
-        .map(|wiki| WikiItem {
-            slug: wiki.slug.as_str(),
-            title: &wiki.title,
-            owner: config
-                .roster
-                .organisations
-                .get(&wiki.owner)
-                .map_or(wiki.owner.as_str(), |org| org.name.as_str()),
-            visibility: wiki.visibility,
-        })
-        .collect();
     let prefixes: Vec<String> = activity.iter().map(|(slug, _)| ctx.prefix(slug)).collect();
     let dates: Vec<String> = activity
         .iter()
