@@ -1,12 +1,12 @@
-//! THE access policy: who may read, edit or administer a wiki.
+//! THE access policy: who may read, edit or administer a place of the farm.
 //!
-//! One pure function of (roster, wiki, actor, action). Every surface asks it and nothing else;
+//! One pure function of (roster, place, actor, action). Every surface asks it and nothing else;
 //! it knows nothing of HTTP, sessions or storage.
 
-use crate::config::{Visibility, WikiConfig};
+use crate::config::{Config, Visibility, WikiConfig};
 use crate::roster::{Role, Roster};
 
-/// What an actor wants to do with a wiki.
+/// What an actor wants to do with a place.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// See its pages, raw Markdown, attachments, history, search results.
@@ -17,10 +17,49 @@ pub enum Action {
     Administer,
 }
 
+/// Who is asking: a visitor, or a person of the roster. How the person proved who they are (a
+/// session, a password, a personal token) is the caller's business; rights come from the roster
+/// in force, so a person removed from it is a visitor again at the next request.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Actor {
+    Visitor,
+    Person(String),
+}
+
+impl Actor {
+    /// The person's login, or `None` for a visitor.
+    pub fn login(&self) -> Option<&str> {
+        match self {
+            Actor::Visitor => None,
+            Actor::Person(login) => Some(login),
+        }
+    }
+}
+
+/// Where in the farm an action would happen: a wiki, and a folder within it (`""` for the whole
+/// wiki). Rights are the wiki's today; the folder is where finer rules will plug in.
+#[derive(Clone, Copy, Debug)]
+pub struct Place<'a> {
+    pub wiki: &'a WikiConfig,
+    pub folder: &'a str,
+}
+
+impl<'a> Place<'a> {
+    /// The whole wiki.
+    pub fn wiki(wiki: &'a WikiConfig) -> Place<'a> {
+        Place { wiki, folder: "" }
+    }
+
+    /// A folder of a wiki (`"Guides/Réunions"`), where a page or attachment lives.
+    pub fn folder(wiki: &'a WikiConfig, folder: &'a str) -> Place<'a> {
+        Place { wiki, folder }
+    }
+}
+
 /// The role an actor holds on a wiki: the best of their role in the owner organisation and an
 /// explicit grant. Farm admins hold `Admin` everywhere: they run the machine the data lives on.
-pub fn role(roster: &Roster, wiki: &WikiConfig, actor: Option<&str>) -> Option<Role> {
-    let login = actor?;
+pub fn role(roster: &Roster, wiki: &WikiConfig, actor: &Actor) -> Option<Role> {
+    let login = actor.login()?;
     let person = roster.person(login)?;
     if person.farm_admin {
         return Some(Role::Admin);
@@ -30,19 +69,31 @@ pub fn role(roster: &Roster, wiki: &WikiConfig, actor: Option<&str>) -> Option<R
     membership.max(grant)
 }
 
-/// Whether `actor` (a login, or `None` for a visitor) may do `action` on `wiki`. A login that is
-/// not on the roster is a visitor.
-pub fn allows(roster: &Roster, wiki: &WikiConfig, actor: Option<&str>, action: Action) -> bool {
+/// Whether `actor` may do `action` at `place`. A login that is not on the roster is a visitor.
+pub fn allows(roster: &Roster, place: Place, actor: &Actor, action: Action) -> bool {
+    let wiki = place.wiki;
     let role = role(roster, wiki, actor);
     match action {
         Action::Read => match wiki.visibility {
             Visibility::Public => true,
-            Visibility::Members => actor.is_some_and(|login| roster.person(login).is_some()),
+            Visibility::Members => actor
+                .login()
+                .is_some_and(|login| roster.person(login).is_some()),
             Visibility::Private => role.is_some(),
         },
         Action::Write => role >= Some(Role::Editor),
         Action::Administer => role == Some(Role::Admin),
     }
+}
+
+/// The wikis an actor may read, in slug order: the set that listings and searches are filtered
+/// to, from the same function as every other answer.
+pub fn readable<'c>(config: &'c Config, actor: &Actor) -> Vec<&'c WikiConfig> {
+    config
+        .wikis
+        .values()
+        .filter(|wiki| allows(&config.roster, Place::wiki(wiki), actor, Action::Read))
+        .collect()
 }
 
 #[cfg(test)]
@@ -101,7 +152,11 @@ mod tests {
             (Some("root"), ["rwa", "rwa", "rwa"]),
             (Some("guest"), ["rw", "rw", "rw"]),
         ];
-        for (actor, rights) in expected {
+        for (login, rights) in expected {
+            let actor = match login {
+                Some(login) => Actor::Person((*login).to_owned()),
+                None => Actor::Visitor,
+            };
             for (visibility, right) in ["public", "members", "private"].iter().zip(rights) {
                 let wiki = config.wiki(visibility).expect("declared");
                 let got: String = [
@@ -110,11 +165,36 @@ mod tests {
                     (Action::Administer, 'a'),
                 ]
                 .iter()
-                .filter(|(action, _)| allows(&config.roster, wiki, *actor, *action))
+                .filter(|(action, _)| allows(&config.roster, Place::wiki(wiki), &actor, *action))
                 .map(|(_, c)| *c)
                 .collect();
                 assert_eq!(&got, right, "{actor:?} on {visibility}");
+                // A folder of the wiki has the wiki's rights (until finer rules exist).
+                let folder = Place::folder(wiki, "Guides/Réunions");
+                let in_folder: String = [
+                    (Action::Read, 'r'),
+                    (Action::Write, 'w'),
+                    (Action::Administer, 'a'),
+                ]
+                .iter()
+                .filter(|(action, _)| allows(&config.roster, folder, &actor, *action))
+                .map(|(_, c)| *c)
+                .collect();
+                assert_eq!(&in_folder, right, "{actor:?} in a folder of {visibility}");
             }
+            let mut readable: Vec<&str> = readable(&config, &actor)
+                .iter()
+                .map(|wiki| wiki.slug.as_str())
+                .collect();
+            readable.sort_unstable();
+            let mut expected: Vec<&str> = ["public", "members", "private"]
+                .iter()
+                .zip(rights)
+                .filter(|(_, right)| right.contains('r'))
+                .map(|(slug, _)| *slug)
+                .collect();
+            expected.sort_unstable();
+            assert_eq!(readable, expected, "readable wikis of {actor:?}");
         }
     }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use git2::Oid;
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Actor, Place};
 use crate::config::{self, Config, ConfigErrors, WikiConfig};
 use crate::error::{Error, Result};
 use crate::markdown::Rendered;
@@ -141,19 +141,20 @@ impl Farm {
     pub fn open(
         &self,
         config: Arc<Config>,
-        actor: Option<&str>,
+        actor: Actor,
         slug: &str,
         action: Action,
     ) -> Result<Wiki<'_>> {
         let settings = config.wiki(slug).ok_or(Error::NotFound)?;
-        if !access::allows(&config.roster, settings, actor, Action::Read) {
+        let place = Place::wiki(settings);
+        if !access::allows(&config.roster, place, &actor, Action::Read) {
             return Err(Error::NotFound);
         }
-        if !access::allows(&config.roster, settings, actor, action) {
+        if !access::allows(&config.roster, place, &actor, action) {
             return Err(Error::Forbidden);
         }
         let slug = settings.slug.clone();
-        Ok(Wiki::new(self, config, slug, actor.map(str::to_owned)))
+        Ok(Wiki::new(self, config, slug, actor))
     }
 
     /// "The branch of wiki W moved from A to B": the one path by which derived state follows a
@@ -252,15 +253,6 @@ impl Farm {
         let recent = Arc::new(store::recent(repo, head, RECENT_LIMIT, None)?);
         self.insert_recent(head, recent.clone());
         Ok(recent)
-    }
-
-    /// The wikis an actor may read, in slug order.
-    pub fn readable<'c>(config: &'c Config, actor: Option<&str>) -> Vec<&'c WikiConfig> {
-        config
-            .wikis
-            .values()
-            .filter(|wiki| access::allows(&config.roster, wiki, actor, Action::Read))
-            .collect()
     }
 
     /// The wiki served at a host's root, if any.

@@ -141,7 +141,7 @@ pub async fn logout(
 }
 
 pub async fn account(ctx: Ctx) -> Result<Response, Error> {
-    let Some(login) = ctx.actor.as_deref() else {
+    let Some(login) = ctx.actor.login() else {
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
     let person = ctx.config.roster.person(login).ok_or(Error::NotFound)?;

@@ -10,7 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::access::Action;
+use crate::access::{Action, Actor};
 use crate::error::{Error, Oversized, Result};
 use crate::markdown::encode_path;
 use crate::page_path::PagePath;
@@ -26,7 +26,7 @@ const FORM_OVERHEAD: usize = 64 << 10;
 /// A visitor who opens a page meant for writers is sent to sign in first.
 pub fn sign_in_to_write(ctx: &Ctx, result: Result<Response>) -> Result<Response> {
     match result {
-        Err(Error::Forbidden) if ctx.actor.is_none() => Ok(Redirect::to(&format!(
+        Err(Error::Forbidden) if ctx.actor == Actor::Visitor => Ok(Redirect::to(&format!(
             "/login?next={}",
             views::query_value(&ctx.here)
         ))

@@ -7,6 +7,7 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use crate::access::Actor;
 use crate::error::Error;
 use crate::views;
 
@@ -72,9 +73,12 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
     let t = ctx.lang.messages();
     let chrome = ctx.chrome(None);
     let page = match &mark {
-        ErrorMark::Error(Error::NotFound) => {
-            views::error_page(&chrome, t.not_found_title, t.not_found, ctx.actor.is_none())
-        }
+        ErrorMark::Error(Error::NotFound) => views::error_page(
+            &chrome,
+            t.not_found_title,
+            t.not_found,
+            ctx.actor == Actor::Visitor,
+        ),
         ErrorMark::Error(Error::BadRequest(why)) => {
             let message = format!("{} ({why})", t.bad_request);
             views::error_page(&chrome, t.bad_request_title, &message, false)
@@ -87,9 +91,12 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
             let message = format!("{} {path}", t.name_taken);
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
-        ErrorMark::Error(Error::Forbidden) => {
-            views::error_page(&chrome, t.forbidden_title, t.forbidden, ctx.actor.is_none())
-        }
+        ErrorMark::Error(Error::Forbidden) => views::error_page(
+            &chrome,
+            t.forbidden_title,
+            t.forbidden,
+            ctx.actor == Actor::Visitor,
+        ),
         ErrorMark::Error(Error::TooLarge(what)) => {
             use crate::error::Oversized;
             let message = match what {

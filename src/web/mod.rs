@@ -25,6 +25,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 use axum::routing::{get, post};
 
+use crate::access::Actor;
 use crate::config::{Config, WikiConfig};
 use crate::error::Error;
 use crate::farm::{Farm, Reload};
@@ -139,8 +140,8 @@ where
 #[derive(Clone)]
 pub struct Ctx {
     pub config: Arc<Config>,
-    /// The signed-in person's login; only set when the roster still has them.
-    pub actor: Option<String>,
+    /// The signed-in person (only while the roster still has them), or a visitor.
+    pub actor: Actor,
     pub lang: Lang,
     /// The session id, when signed in.
     pub session: Option<String>,
@@ -167,7 +168,7 @@ impl Ctx {
     }
 
     pub fn person_name(&self) -> Option<&str> {
-        let login = self.actor.as_deref()?;
+        let login = self.actor.login()?;
         self.config.roster.person(login).map(|p| p.name.as_str())
     }
 
@@ -263,11 +264,12 @@ async fn context(
         .unwrap_or("")
         .to_owned();
     let session_id = session::cookie(&cookies, session::SESSION_COOKIE).map(str::to_owned);
-    let actor = session_id
+    let login = session_id
         .as_deref()
         .and_then(|id| state.sessions.login(id))
         .filter(|login| config.roster.person(login).is_some());
-    let session = actor.as_ref().and(session_id);
+    let session = login.as_ref().and(session_id);
+    let actor = login.map_or(Actor::Visitor, Actor::Person);
 
     let lang = session::cookie(&cookies, session::LANG_COOKIE)
         .and_then(Lang::parse)

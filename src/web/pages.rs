@@ -10,7 +10,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use git2::Oid;
 use maud::Markup;
 
-use crate::access::Action;
+use crate::access::{self, Action, Actor, Place};
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::farm::Farm;
@@ -36,7 +36,7 @@ pub async fn not_found() -> Error {
 pub struct At {
     pub farm: Arc<Farm>,
     pub config: Arc<Config>,
-    pub actor: Option<String>,
+    pub actor: Actor,
     pub slug: WikiSlug,
     /// The wiki's URL prefix for this request, ending in '/'.
     pub prefix: String,
@@ -63,7 +63,7 @@ impl At {
         let config = self.config.clone();
         let actor = self.actor.clone();
         let slug = self.slug.clone();
-        blocking(move || work(farm.open(config, actor.as_deref(), slug.as_str(), action)?)).await
+        blocking(move || work(farm.open(config, actor, slug.as_str(), action)?)).await
     }
 
     /// Whether the actor may change the wiki (to show edit controls).
@@ -71,8 +71,8 @@ impl At {
         self.config.wiki(self.slug.as_str()).is_some_and(|wiki| {
             crate::access::allows(
                 &self.config.roster,
-                wiki,
-                self.actor.as_deref(),
+                Place::wiki(wiki),
+                &self.actor,
                 Action::Write,
             )
         })
@@ -90,7 +90,7 @@ impl At {
 /// `/`: the wikis this person may read, and their recent changes.
 pub async fn farm_home(State(state): State<SharedState>, ctx: Ctx) -> Result<Markup> {
     let config = &ctx.config;
-    let readable = Farm::readable(config, ctx.actor.as_deref());
+    let readable = access::readable(config, &ctx.actor);
     let wikis: Vec<WikiItem> = readable
         .iter()
         .map(|wiki| WikiItem {
@@ -111,12 +111,7 @@ pub async fn farm_home(State(state): State<SharedState>, ctx: Ctx) -> Result<Mar
         for slug in slugs {
             // A wiki that cannot be read right now is left out of the activity, not fatal.
             let recent = farm
-                .open(
-                    shared.clone(),
-                    actor.as_deref(),
-                    slug.as_str(),
-                    Action::Read,
-                )
+                .open(shared.clone(), actor.clone(), slug.as_str(), Action::Read)
                 .and_then(|wiki| wiki.recent());
             if let Ok(recent) = recent {
                 all.extend(
@@ -378,7 +373,7 @@ async fn show_page(
             &at.prefix,
             path.as_ref().map(PagePath::as_str),
             can_write,
-            ctx.actor.is_some(),
+            ctx.actor != Actor::Visitor,
             deleted,
         );
         return Ok((StatusCode::NOT_FOUND, page).into_response());

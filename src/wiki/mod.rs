@@ -10,7 +10,7 @@ use std::sync::Arc;
 
 use git2::{Oid, Repository};
 
-use crate::access::{self, Action};
+use crate::access::{self, Action, Actor, Place};
 use crate::config::{Config, WikiConfig};
 use crate::error::{Error, Result};
 use crate::farm::Farm;
@@ -27,7 +27,7 @@ pub struct Wiki<'f> {
     farm: &'f Farm,
     config: Arc<Config>,
     slug: WikiSlug,
-    actor: Option<String>,
+    actor: Actor,
 }
 
 /// A page rendered for display.
@@ -48,12 +48,7 @@ struct Snapshot {
 
 impl<'f> Wiki<'f> {
     /// Only `Farm::open` calls this, after the access check.
-    pub(crate) fn new(
-        farm: &'f Farm,
-        config: Arc<Config>,
-        slug: WikiSlug,
-        actor: Option<String>,
-    ) -> Self {
+    pub(crate) fn new(farm: &'f Farm, config: Arc<Config>, slug: WikiSlug, actor: Actor) -> Self {
         Wiki {
             farm,
             config,
@@ -77,8 +72,8 @@ impl<'f> Wiki<'f> {
     pub fn can(&self, action: Action) -> bool {
         access::allows(
             &self.config.roster,
-            self.settings(),
-            self.actor.as_deref(),
+            Place::wiki(self.settings()),
+            &self.actor,
             action,
         )
     }
@@ -252,7 +247,7 @@ impl Wiki<'_> {
     }
 
     fn signature(&self) -> Result<git2::Signature<'static>> {
-        let login = self.actor.as_deref().ok_or(Error::Forbidden)?;
+        let login = self.actor.login().ok_or(Error::Forbidden)?;
         let person = self.config.roster.person(login).ok_or(Error::Forbidden)?;
         Ok(git2::Signature::now(&person.name, &person.email)?)
     }
