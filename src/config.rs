@@ -80,11 +80,6 @@ impl Config {
     pub fn wiki(&self, slug: &str) -> Option<&WikiConfig> {
         WikiSlug::parse(slug).and_then(|slug| self.wikis.get(&slug))
     }
-
-    /// The bare repository of a wiki.
-    pub fn repo_path(&self, slug: &WikiSlug) -> PathBuf {
-        self.farm.data_dir.join(format!("{slug}.git"))
-    }
 }
 
 /// One configuration error: where it is and what is wrong.
@@ -654,10 +649,7 @@ mod tests {
         let wiki = config.wiki("remix").expect("declared");
         assert_eq!(wiki.visibility, Visibility::Public);
         assert_eq!(config.roster.role_in("remix", "alice"), Some(Role::Admin));
-        assert_eq!(
-            config.repo_path(&wiki.slug),
-            Path::new("cfg/data/remix.git")
-        );
+        assert_eq!(config.farm.data_dir, Path::new("cfg/data"));
     }
 
     #[test]

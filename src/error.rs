@@ -13,8 +13,8 @@ pub enum Error {
     BadRequest(String),
     /// A page or file name that cannot be used; shown in the person's language.
     BadName(crate::page_path::PathError),
-    /// A file and a folder would share this path: nothing was written.
-    NameTaken(String),
+    /// A change broke a rule of what a wiki may hold: nothing was written.
+    Refused(crate::rules::Refusal),
     /// The actor may see this but not do that.
     Forbidden,
     /// The content is larger than the farm accepts.
@@ -31,7 +31,7 @@ impl fmt::Display for Error {
             Error::NotFound => f.write_str("not found"),
             Error::BadRequest(why) => write!(f, "bad request: {why}"),
             Error::BadName(why) => write!(f, "bad name: {why}"),
-            Error::NameTaken(path) => write!(f, "name taken by a file or folder: {path}"),
+            Error::Refused(why) => write!(f, "refused: {why:?}"),
             Error::Forbidden => f.write_str("forbidden"),
             Error::TooLarge(what) => write!(f, "too large: {what:?}"),
             Error::Unavailable(why) => write!(f, "unavailable: {why}"),
@@ -41,12 +41,6 @@ impl fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
-
-impl From<git2::Error> for Error {
-    fn from(error: git2::Error) -> Self {
-        Error::Internal(format!("git: {error}"))
-    }
-}
 
 impl From<crate::page_path::PathError> for Error {
     fn from(error: crate::page_path::PathError) -> Self {

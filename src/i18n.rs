@@ -62,6 +62,65 @@ impl Lang {
         }
     }
 
+    /// Why a change was refused, for a person: what is wrong and, where it helps, what to do.
+    pub fn refusal(self, refusal: &crate::rules::Refusal) -> String {
+        use crate::rules::Refusal::*;
+        let kib = |bytes: usize| bytes.div_ceil(1024);
+        let mib = |bytes: usize| bytes >> 20;
+        match (self, refusal) {
+            (Lang::Fr, Name { path, why }) => {
+                format!("« {path} » : {}", self.path_error(*why))
+            }
+            (Lang::Fr, PageAsAttachment { path }) => format!(
+                "« {path} » est un fichier Markdown : les pages se créent avec l’éditeur, pas en pièce jointe"
+            ),
+            (Lang::Fr, PageNotText { path }) => {
+                format!("« {path} » n’est pas du texte UTF-8 : une page doit en être")
+            }
+            (Lang::Fr, PageTooLarge { path, bytes, limit }) => format!(
+                "la page « {path} » fait {} Kio, au-delà de la limite de {} Kio",
+                kib(*bytes),
+                kib(*limit)
+            ),
+            (Lang::Fr, FileTooLarge { path, bytes, limit }) => format!(
+                "le fichier « {path} » fait {} Kio, au-delà de la limite de {} Mio",
+                kib(*bytes),
+                mib(*limit)
+            ),
+            (Lang::Fr, FolderTaken { path }) => format!(
+                "« {path} » est à la fois un fichier et un dossier : choisissez un autre nom"
+            ),
+            (Lang::Fr, CaseClash { path, existing }) => format!(
+                "« {path} » ne diffère de la page existante « {existing} » que par les majuscules"
+            ),
+            (Lang::Fr, PageExists { path }) => format!("la page « {path} » existe déjà"),
+            (Lang::En, Name { path, why }) => format!("“{path}”: {}", self.path_error(*why)),
+            (Lang::En, PageAsAttachment { path }) => {
+                format!("“{path}” is a Markdown file: pages are made with the editor, not uploaded")
+            }
+            (Lang::En, PageNotText { path }) => {
+                format!("“{path}” is not UTF-8 text, which a page must be")
+            }
+            (Lang::En, PageTooLarge { path, bytes, limit }) => format!(
+                "the page “{path}” is {} KiB, over the limit of {} KiB",
+                kib(*bytes),
+                kib(*limit)
+            ),
+            (Lang::En, FileTooLarge { path, bytes, limit }) => format!(
+                "the file “{path}” is {} KiB, over the limit of {} MiB",
+                kib(*bytes),
+                mib(*limit)
+            ),
+            (Lang::En, FolderTaken { path }) => {
+                format!("“{path}” would be both a file and a folder: choose another name")
+            }
+            (Lang::En, CaseClash { path, existing }) => {
+                format!("“{path}” differs from the existing page “{existing}” only by letter case")
+            }
+            (Lang::En, PageExists { path }) => format!("the page “{path}” already exists"),
+        }
+    }
+
     pub fn messages(self) -> &'static Messages {
         match self {
             Lang::Fr => &FR,
@@ -152,6 +211,8 @@ pub struct Messages {
     pub new_name: &'static str,
     pub leave_redirect: &'static str,
     pub name_taken: &'static str,
+    pub refused_title: &'static str,
+    pub nothing_saved: &'static str,
     pub delete: &'static str,
     pub delete_confirm: &'static str,
     pub history: &'static str,
@@ -275,6 +336,8 @@ pub static FR: Messages = Messages {
     new_name: "Nouveau nom (dossiers séparés par /)",
     leave_redirect: "Laisser une page de redirection à l’ancien nom",
     name_taken: "Une page porte déjà ce nom :",
+    refused_title: "Modification refusée",
+    nothing_saved: "Rien n’a été enregistré :",
     delete: "Supprimer",
     delete_confirm: "Supprimer cette page ? Elle restera consultable dans l’historique du wiki.",
     history: "Historique",
@@ -410,6 +473,8 @@ pub static EN: Messages = Messages {
     new_name: "New name (folders separated by /)",
     leave_redirect: "Leave a redirect page at the old name",
     name_taken: "A page already has this name:",
+    refused_title: "Change refused",
+    nothing_saved: "Nothing was saved:",
     delete: "Delete",
     delete_confirm: "Delete this page? It will remain in the wiki’s history.",
     history: "History",

@@ -82,6 +82,14 @@ impl PagePath {
     }
 }
 
+/// Maps keyed by page path can be searched by a plain string (a folder prefix, say): the order
+/// of page paths is the order of their text.
+impl std::borrow::Borrow<str> for PagePath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for PagePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

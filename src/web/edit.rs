@@ -14,6 +14,7 @@ use crate::access::{Action, Actor};
 use crate::error::{Error, Oversized, Result};
 use crate::markdown::encode_path;
 use crate::page_path::PagePath;
+use crate::rules::Refusal;
 use crate::views::{self, Editor, EditorState};
 use crate::wiki::SaveOutcome;
 
@@ -109,7 +110,7 @@ pub async fn editor_form(ctx: &Ctx, at: &At, path: PagePath) -> Result<Response>
         .run(Action::Write, move |wiki| {
             let (text, head) = wiki.source(&wanted)?;
             let clash = match text {
-                None => crate::wiki::clash(&*wiki.listing()?, &wanted),
+                None => wiki.listing()?.case_clash(&wanted).cloned(),
                 Some(_) => None,
             };
             Ok((text, head, clash))
@@ -221,9 +222,21 @@ pub async fn save(
         })
         .await;
     let (outcome, conflict_diff) = match result {
-        Err(Error::NameTaken(name)) => {
-            let t = ctx.lang.messages();
-            let message = format!("{} {name}", t.name_taken);
+        Err(Error::Refused(Refusal::CaseClash { existing, .. })) => {
+            return render_editor(
+                ctx,
+                at,
+                &path,
+                &form.text,
+                &form.message,
+                &form.base,
+                true,
+                EditorState::Clash(existing.as_str()),
+                StatusCode::CONFLICT,
+            );
+        }
+        Err(Error::Refused(refusal)) => {
+            let message = ctx.lang.refusal(&refusal);
             return render_editor(
                 ctx,
                 at,
@@ -263,17 +276,6 @@ pub async fn save(
                 StatusCode::CONFLICT,
             )
         }
-        SaveOutcome::Clash(existing) => render_editor(
-            ctx,
-            at,
-            &path,
-            &form.text,
-            &form.message,
-            &form.base,
-            true,
-            EditorState::Clash(existing.as_str()),
-            StatusCode::CONFLICT,
-        ),
     }
 }
 
@@ -385,10 +387,12 @@ pub async fn rename(
         .run(Action::Write, move |wiki| {
             wiki.rename(&from, &target, leave_redirect, &message)
         })
-        .await?;
+        .await;
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?saved=renamed", page_url(at, &to))).into_response()),
-        Err(existing) => {
+        Err(Error::Refused(
+            Refusal::PageExists { path: existing } | Refusal::CaseClash { existing, .. },
+        )) => {
             let chrome = at.chrome(ctx)?;
             let error = maud::html! {
                 (t.name_taken) " "
@@ -398,6 +402,7 @@ pub async fn rename(
                 views::rename_form(&chrome, &at.prefix, path.as_str(), &form.to, Some(error));
             Ok((StatusCode::CONFLICT, page).into_response())
         }
+        Err(error) => Err(error),
     }
 }
 

@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::access::Actor;
 use crate::error::Error;
+use crate::rules::Refusal;
 use crate::views;
 
 use super::Ctx;
@@ -26,7 +27,17 @@ fn status(error: &Error) -> StatusCode {
     match error {
         Error::NotFound => StatusCode::NOT_FOUND,
         Error::BadRequest(_) | Error::BadName(_) => StatusCode::BAD_REQUEST,
-        Error::NameTaken(_) => StatusCode::CONFLICT,
+        Error::Refused(refusal) => match refusal {
+            Refusal::PageTooLarge { .. } | Refusal::FileTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            Refusal::FolderTaken { .. }
+            | Refusal::CaseClash { .. }
+            | Refusal::PageExists { .. } => StatusCode::CONFLICT,
+            Refusal::Name { .. }
+            | Refusal::PageAsAttachment { .. }
+            | Refusal::PageNotText { .. } => StatusCode::BAD_REQUEST,
+        },
         Error::Forbidden => StatusCode::FORBIDDEN,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
@@ -87,9 +98,9 @@ pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
             let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(*why));
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
-        ErrorMark::Error(Error::NameTaken(path)) => {
-            let message = format!("{} {path}", t.name_taken);
-            views::error_page(&chrome, t.bad_request_title, &message, false)
+        ErrorMark::Error(Error::Refused(refusal)) => {
+            let message = format!("{} {}", t.nothing_saved, ctx.lang.refusal(refusal));
+            views::error_page(&chrome, t.refused_title, &message, false)
         }
         ErrorMark::Error(Error::Forbidden) => views::error_page(
             &chrome,

@@ -4,10 +4,10 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use crate::object_id::ObjectId;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use git2::Oid;
 use maud::Markup;
 
 use crate::access::{self, Action, Actor, Place};
@@ -338,22 +338,22 @@ async fn show_page(
             let redirected_from = match (&from, &path) {
                 (Some(from), Some(path)) => wiki
                     .page(from, &prefix)?
-                    .filter(|view| view.redirect.as_ref() == Some(path))
+                    .filter(|view| view.page.redirect.as_ref() == Some(path))
                     .map(|_| from.clone()),
                 _ => None,
             };
             let view = match (&path, revision) {
                 (Some(path), None) => wiki.page(path, &prefix)?.map(|view| {
-                    let date = format_date(view.head.time);
-                    (view.rendered, view.redirect, view.head.author, date)
+                    let (author, date) = view
+                        .last_change
+                        .map_or_else(Default::default, |r| (r.author, format_date(r.time)));
+                    (view.page, true, author, date)
                 }),
                 (Some(path), Some(revision)) => {
-                    let text = wiki
-                        .text_at(revision, &path.file_name())?
+                    let (page, revision) = wiki
+                        .page_at(path, revision, &prefix)?
                         .ok_or(Error::NotFound)?;
-                    let rendered = Arc::new(wiki.render_text(path, &text, &prefix)?);
-                    let (author, time) = wiki.revision_info(revision)?;
-                    Some((rendered, None, author, format_date(time)))
+                    Some((page, false, revision.author, format_date(revision.time)))
                 }
                 (None, _) => None,
             };
@@ -367,7 +367,7 @@ async fn show_page(
         .await?;
     let chrome = at.chrome(ctx)?;
     let can_write = at.can_write();
-    let Some((rendered, redirect, author, date)) = view else {
+    let Some((page, current, author, date)) = view else {
         let page = views::missing_page(
             &chrome,
             &at.prefix,
@@ -379,8 +379,11 @@ async fn show_page(
         return Ok((StatusCode::NOT_FOUND, page).into_response());
     };
     let path = path.expect("a view exists only for a path");
-    let loops = redirect.as_ref() == Some(&path);
-    if let (Some(target), true, None, false) = (&redirect, follow_redirect, revision, loops) {
+    let rendered = &page.rendered;
+    // An old revision is shown as it is, redirect or not.
+    let redirect = page.redirect.as_ref().filter(|_| current);
+    let loops = redirect == Some(&path);
+    if let (Some(target), true, None, false) = (redirect, follow_redirect, revision, loops) {
         let location = format!(
             "{}{}?from={}",
             at.prefix,
@@ -418,14 +421,9 @@ async fn show_page(
     Ok(views::page(&chrome, &info).into_response())
 }
 
-pub fn parse_oid(text: &str) -> Result<Oid> {
-    if text.len() != 40 || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::BadRequest(
-            "a revision is a 40-character commit id".into(),
-        ));
-    }
-    Oid::from_str(text)
-        .map_err(|_| Error::BadRequest("a revision is a 40-character commit id".into()))
+pub fn parse_oid(text: &str) -> Result<ObjectId> {
+    ObjectId::parse(text)
+        .ok_or_else(|| Error::BadRequest("a revision is a 40-character commit id".into()))
 }
 
 async fn index(ctx: &Ctx, at: &At) -> Result<Response> {
@@ -544,8 +542,8 @@ async fn diff(
             let new = wiki.text_at(to, &file)?.unwrap_or_default();
             let old_path = wiki.path_at(&wanted, from)?.unwrap_or(file);
             let old = wiki.text_at(from, &old_path)?.unwrap_or_default();
-            let (_, from_time) = wiki.revision_info(from)?;
-            let (_, to_time) = wiki.revision_info(to)?;
+            let from_time = wiki.revision_info(from)?.time;
+            let to_time = wiki.revision_info(to)?.time;
             Ok((crate::diff::lines(&old, &new, 3), to, from_time, to_time))
         })
         .await?;

@@ -1,0 +1,336 @@
+//! Derived state, in one home: everything konbit computes from a wiki's git repository and
+//! could throw away — page listings, rendered pages, recent changes, the history index — and the
+//! branch-move notices that keep it up to date.
+//!
+//! Each piece knows what it was derived from: listings by tree id, renders by the page's blob id
+//! and the set of pages it can link to, recent changes by head commit; the history index records
+//! the head it reflects and catches up from there. A cache entry can be evicted, never wrong.
+//! This module knows nothing of HTTP or of the access policy: its callers have passed the gate.
+
+mod history;
+mod notices;
+
+use std::sync::Arc;
+
+use crate::cache::BoundedCache;
+use crate::error::Result;
+use crate::markdown::Rendered;
+use crate::object_id::ObjectId;
+use crate::page_path::{PagePath, WikiSlug};
+use crate::rules::Listing;
+use crate::store::{Repo, Revision};
+
+pub use history::PathIndex;
+pub use notices::{BranchMoved, Notices, Subscriber};
+
+/// Memory budgets of the caches. Everything here can be recomputed, so an evicted entry only
+/// costs its recomputation.
+const RENDER_CACHE_BYTES: usize = 64 << 20;
+const LISTING_CACHE_BYTES: usize = 16 << 20;
+const RECENT_CACHE_BYTES: usize = 8 << 20;
+const HISTORY_INDEX_BYTES: usize = 64 << 20;
+/// Commits kept in a wiki's recent changes.
+pub const RECENT_LIMIT: usize = 50;
+
+/// A commit and the files it changed (stored paths), for recent changes and feeds.
+#[derive(Clone, Debug)]
+pub struct Activity {
+    pub revision: Revision,
+    pub paths: Vec<String>,
+}
+
+/// A page rendered for display, and the page it redirects to when it is a redirect page.
+#[derive(Debug)]
+pub struct RenderedPage {
+    pub rendered: Rendered,
+    pub redirect: Option<PagePath>,
+}
+
+/// What a render was built from: the page's bytes (its blob), its path (relative links), the
+/// wiki's URL prefix and the set of pages its links may point to (missing-link marks). A change
+/// to another page's text leaves all four alone, so its render stays.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct RenderKey {
+    pub blob: ObjectId,
+    pub path: PagePath,
+    pub prefix: String,
+    pub pages: u64,
+}
+
+pub struct Derived {
+    renders: BoundedCache<RenderKey, Arc<RenderedPage>>,
+    listings: BoundedCache<ObjectId, Arc<Listing>>,
+    /// A branch head → its newest commits with the files they changed.
+    recents: BoundedCache<ObjectId, Arc<Vec<Activity>>>,
+    /// A wiki → which commits changed which file, as of some head.
+    histories: BoundedCache<WikiSlug, Arc<PathIndex>>,
+}
+
+impl Default for Derived {
+    fn default() -> Self {
+        Derived {
+            renders: BoundedCache::new(RENDER_CACHE_BYTES),
+            listings: BoundedCache::new(LISTING_CACHE_BYTES),
+            recents: BoundedCache::new(RECENT_CACHE_BYTES),
+            histories: BoundedCache::new(HISTORY_INDEX_BYTES),
+        }
+    }
+}
+
+impl Derived {
+    /// The pages and attachments of a tree.
+    pub fn listing(&self, repo: &Repo, tree: ObjectId) -> Result<Arc<Listing>> {
+        if let Some(listing) = self.listings.get(&tree) {
+            return Ok(listing);
+        }
+        let files = repo.files(tree)?;
+        let listing = Arc::new(Listing::of_files(files.iter().map(String::as_str)));
+        self.listings.insert(tree, listing.clone(), listing.size());
+        Ok(listing)
+    }
+
+    /// A page's render, computed once for what it was built from.
+    pub fn render(
+        &self,
+        key: RenderKey,
+        compute: impl FnOnce() -> Result<RenderedPage>,
+    ) -> Result<Arc<RenderedPage>> {
+        if let Some(page) = self.renders.get(&key) {
+            return Ok(page);
+        }
+        let page = Arc::new(compute()?);
+        let size = page.rendered.html.len() + page.rendered.text.len() + 256;
+        self.renders.insert(key, page.clone(), size);
+        Ok(page)
+    }
+
+    /// The newest changes up to `head`, computed once per head.
+    pub fn recent(&self, repo: &Repo, head: ObjectId) -> Result<Arc<Vec<Activity>>> {
+        if let Some(recent) = self.recents.get(&head) {
+            return Ok(recent);
+        }
+        let recent = Arc::new(recent(repo, head, None)?);
+        self.insert_recent(head, recent.clone());
+        Ok(recent)
+    }
+
+    fn insert_recent(&self, head: ObjectId, recent: Arc<Vec<Activity>>) {
+        let size = recent
+            .iter()
+            .map(|a| {
+                a.revision.message.len() + a.paths.iter().map(|p| p.len() + 24).sum::<usize>() + 128
+            })
+            .sum();
+        self.recents.insert(head, recent, size);
+    }
+
+    /// The history index of a wiki at `head`, caught up from the one at hand if any.
+    pub fn history_index(
+        &self,
+        repo: &Repo,
+        wiki: &WikiSlug,
+        head: ObjectId,
+    ) -> Result<Arc<PathIndex>> {
+        if let Some(index) = self.histories.get(wiki)
+            && index.head() == Some(head)
+        {
+            return Ok(index);
+        }
+        // Take the index out to extend it in place; a reader still holding it keeps its copy.
+        let mut index = match self.histories.remove(wiki) {
+            Some(known) => Arc::try_unwrap(known).unwrap_or_else(|shared| (*shared).clone()),
+            None => PathIndex::default(),
+        };
+        let started = std::time::Instant::now();
+        index.catch_up(repo, head)?;
+        tracing::debug!(wiki = %wiki, elapsed = ?started.elapsed(), "history index caught up");
+        let index = Arc::new(index);
+        self.histories
+            .insert(wiki.clone(), index.clone(), index.size());
+        Ok(index)
+    }
+
+    /// Follows a branch move: derives the new head's listing and recent changes from the old
+    /// head's when they are at hand (the cost is then the size of the change, not of the wiki),
+    /// and extends the history index if one was built.
+    pub fn follow(&self, repo: &Repo, notice: &BranchMoved) -> Result<()> {
+        let (from, to) = (notice.from, notice.to);
+        let tree = repo.tree_of(to)?;
+        let old_tree = from.map(|from| repo.tree_of(from)).transpose()?;
+        if self.listings.get(&tree).is_none() {
+            let listing = match old_tree.and_then(|old| self.listings.get(&old).map(|l| (old, l))) {
+                Some((old_tree, old)) => {
+                    let changed = repo.changed_files(Some(old_tree), Some(tree))?;
+                    old.with_changes(changed.iter().map(|c| (c.path.as_str(), c.after)))
+                }
+                None => {
+                    let files = repo.files(tree)?;
+                    Listing::of_files(files.iter().map(String::as_str))
+                }
+            };
+            let listing = Arc::new(listing);
+            self.listings.insert(tree, listing.clone(), listing.size());
+        }
+        // The history index is built on first use only; once built, it follows every move.
+        let follows = self
+            .histories
+            .get(&notice.wiki)
+            .is_some_and(|index| index.head() == from);
+        if follows {
+            self.history_index(repo, &notice.wiki, to)?;
+        }
+        if self.recents.get(&to).is_none() {
+            let known = from.and_then(|from| self.recents.get(&from).map(|r| (from, r)));
+            let recent = recent(repo, to, known.as_ref().map(|(id, r)| (*id, r.as_slice())))?;
+            self.insert_recent(to, Arc::new(recent));
+        }
+        Ok(())
+    }
+}
+
+/// The newest [`RECENT_LIMIT`] commits of the branch (first parents) with the files each
+/// changed. When the activity up to an older head `known` is at hand, the walk stops there and
+/// reuses it.
+fn recent(
+    repo: &Repo,
+    head: ObjectId,
+    known: Option<(ObjectId, &[Activity])>,
+) -> Result<Vec<Activity>> {
+    let (commits, met_known) = repo.first_parents(head, known.map(|(id, _)| id), RECENT_LIMIT)?;
+    let mut activity = Vec::with_capacity(RECENT_LIMIT);
+    for commit in commits {
+        activity.push(Activity {
+            revision: repo.revision(commit, "")?,
+            paths: repo
+                .commit_changes(commit)?
+                .into_iter()
+                .map(|change| change.path)
+                .collect(),
+        });
+    }
+    if let (true, Some((_, known))) = (met_known, known) {
+        let room = RECENT_LIMIT - activity.len();
+        activity.extend(known.iter().take(room).cloned());
+    }
+    Ok(activity)
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::rules::Change;
+    use crate::store::{Author, Location, Moved};
+
+    /// A new repository with one commit (`Home.md`), in a temporary folder.
+    pub fn repository() -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let location = Location::new(dir.path().join("w.git"));
+        location.create(None, "# Home\n", "first").expect("create");
+        let repo = location.open().expect("open");
+        (dir, repo)
+    }
+
+    /// Commits these files (`None`: removed) on top of the head.
+    pub fn write(repo: &Repo, files: &[(&str, Option<&str>)], message: &str) -> ObjectId {
+        let head = repo.head().expect("head").expect("a commit");
+        let changes: Vec<Change> = files
+            .iter()
+            .map(|(path, text)| match text {
+                Some(text) => Change::Put((*path).to_owned(), text.as_bytes().to_vec()),
+                None => Change::Delete((*path).to_owned()),
+            })
+            .collect();
+        let tree = repo.write_tree(Some(head.tree), &changes).expect("tree");
+        let author = Author {
+            name: "T",
+            email: "t@example.org",
+        };
+        match repo
+            .commit(Some(head.commit), tree, &author, message)
+            .expect("commit")
+        {
+            Ok(id) => id,
+            Err(Moved) => panic!("nobody else writes here"),
+        }
+    }
+
+    fn names(listing: &Listing) -> Vec<String> {
+        listing
+            .pages
+            .iter()
+            .chain(&listing.files)
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect()
+    }
+
+    #[test]
+    fn following_a_move_gives_what_a_full_computation_gives() {
+        let (dir, repo) = repository();
+        let wiki = WikiSlug::parse("w").expect("a slug");
+        let location = Location::new(dir.path().join("w.git"));
+        let derived = Derived::default();
+        let before = repo.head().expect("head").expect("commit");
+        derived.listing(&repo, before.tree).expect("listing");
+        derived.recent(&repo, before.commit).expect("recent");
+        let after = write(
+            &repo,
+            &[
+                ("Guides/Un.md", Some("1")),
+                ("images/a.png", Some("png")),
+                ("Home.md", None),
+            ],
+            "mixed",
+        );
+        derived
+            .follow(
+                &repo,
+                &BranchMoved {
+                    wiki,
+                    location,
+                    from: Some(before.commit),
+                    to: after,
+                },
+            )
+            .expect("follow");
+        let tree = repo.tree_of(after).expect("tree");
+        let followed = derived.listing(&repo, tree).expect("listing");
+        let full = Derived::default().listing(&repo, tree).expect("listing");
+        assert_eq!(names(&followed), names(&full));
+        assert_eq!(
+            names(&full),
+            ["Guides/Un=Guides/Un.md", "images/a.png=images/a.png"]
+        );
+        let messages = |a: &[Activity]| {
+            a.iter()
+                .map(|a| a.revision.message.clone())
+                .collect::<Vec<_>>()
+        };
+        let followed = derived.recent(&repo, after).expect("recent");
+        let full = Derived::default().recent(&repo, after).expect("recent");
+        assert_eq!(messages(&followed), messages(&full));
+        assert_eq!(messages(&full), ["mixed", "first"]);
+        assert_eq!(full[0].paths, ["Guides/Un.md", "Home.md", "images/a.png"]);
+    }
+
+    #[test]
+    fn a_commit_on_a_stale_parent_moves_nothing() {
+        let (_dir, repo) = repository();
+        let first = repo.head().expect("head").expect("commit");
+        let second = write(&repo, &[("A.md", Some("a"))], "a");
+        let tree = repo
+            .write_tree(
+                Some(first.tree),
+                &[Change::Put("B.md".into(), b"b".to_vec())],
+            )
+            .expect("tree");
+        let author = Author {
+            name: "T",
+            email: "t@example.org",
+        };
+        let stale = repo
+            .commit(Some(first.commit), tree, &author, "stale")
+            .expect("commit");
+        assert!(stale.is_err(), "the branch moved since `first`");
+        assert_eq!(repo.head().expect("head").expect("commit").commit, second);
+    }
+}

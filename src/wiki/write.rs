@@ -1,0 +1,328 @@
+//! Changing a wiki: saves with three-way merges, renames, deletions, reverts and uploads, all
+//! through one loop that judges the change by the rule set, commits it with a compare-and-swap
+//! on the branch, records the move, and starts again from the new head when another writer came
+//! first.
+
+use std::sync::Arc;
+
+use crate::access::Action;
+use crate::error::{Error, Result};
+use crate::object_id::ObjectId;
+use crate::page_path::PagePath;
+use crate::rules::{self, Change, Limits, Listing, Refusal};
+use crate::store::{Author, Head, Moved};
+
+use super::{Snapshot, Wiki};
+
+/// What became of a save.
+#[derive(Debug)]
+pub enum SaveOutcome {
+    /// Committed; `merged` when it was combined with changes made since the form was opened.
+    Saved { commit: ObjectId, merged: bool },
+    /// The page already holds exactly this text: nothing to commit.
+    Unchanged { commit: ObjectId },
+    /// Someone changed the same lines meanwhile: nothing was committed.
+    Conflict(Conflict),
+}
+
+/// Both sides of a conflicting save, so that the editor can resolve it.
+#[derive(Debug)]
+pub struct Conflict {
+    /// The commit to save against next time.
+    pub head: ObjectId,
+    /// The page as it is now on the branch.
+    pub theirs: String,
+    /// The text the person submitted, intact.
+    pub yours: String,
+}
+
+/// The step a write decides on, given the branch as it is now.
+enum Step<T> {
+    Commit {
+        changes: Vec<Change>,
+        message: String,
+        done: Box<dyn FnOnce(ObjectId) -> T>,
+    },
+    Stop(T),
+}
+
+/// Attempts at a compare-and-swap before giving up: each failure means another writer moved
+/// the branch, so this only runs out under a storm of concurrent writes.
+const MAX_ATTEMPTS: usize = 50;
+
+/// Browsers send text areas with CRLF line ends; pages are stored with LF and a final newline.
+pub fn normalize_text(text: &str) -> String {
+    let mut text = text.replace("\r\n", "\n").replace('\r', "\n");
+    if !text.is_empty() && !text.ends_with('\n') {
+        text.push('\n');
+    }
+    text
+}
+
+impl Wiki<'_> {
+    fn require(&self, action: Action) -> Result<()> {
+        if self.can(action) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
+    fn limits(&self) -> Limits {
+        Limits {
+            max_page_bytes: self.config.farm.max_page_bytes,
+            max_file_bytes: self.config.farm.max_upload_bytes,
+        }
+    }
+
+    /// Runs a write: decides the changes against the current branch, judges them by the rule
+    /// set, commits them with a compare-and-swap, and starts again from the new head when
+    /// another writer came first.
+    fn write<T>(&self, mut decide: impl FnMut(&Snapshot) -> Result<Step<T>>) -> Result<T> {
+        self.require(Action::Write)?;
+        let login = self.actor.login().ok_or(Error::Forbidden)?;
+        let person = self.config.roster.person(login).ok_or(Error::Forbidden)?;
+        let author = Author {
+            name: &person.name,
+            email: &person.email,
+        };
+        for attempt in 0..MAX_ATTEMPTS {
+            let snapshot = match self.snapshot()? {
+                Some(snapshot) => snapshot,
+                None => Snapshot {
+                    repo: self.open()?,
+                    head: Head {
+                        commit: ObjectId::ZERO,
+                        tree: ObjectId::ZERO,
+                        author: String::new(),
+                        time: 0,
+                    },
+                    listing: Arc::new(Listing::default()),
+                },
+            };
+            let (parent, base_tree) = if snapshot.head.commit.is_zero() {
+                (None, None)
+            } else {
+                (Some(snapshot.head.commit), Some(snapshot.head.tree))
+            };
+            let (changes, message, done) = match decide(&snapshot)? {
+                Step::Stop(outcome) => return Ok(outcome),
+                Step::Commit {
+                    changes,
+                    message,
+                    done,
+                } => (changes, message, done),
+            };
+            rules::check(&snapshot.listing, &changes, self.limits()).map_err(Error::Refused)?;
+            let tree = snapshot.repo.write_tree(base_tree, &changes)?;
+            let message = clean_message(&message);
+            let committed = self.notices.record(&self.slug, &self.location, || {
+                Ok(
+                    match snapshot.repo.commit(parent, tree, &author, &message)? {
+                        Ok(commit) => Some((parent, commit, commit)),
+                        Err(Moved) => None,
+                    },
+                )
+            })?;
+            match committed {
+                Some(commit) => return Ok(done(commit)),
+                None => {
+                    tracing::debug!(wiki = %self.slug, attempt, "branch moved during a write; retrying");
+                    std::thread::sleep(std::time::Duration::from_millis(1 + attempt as u64));
+                }
+            }
+        }
+        Err(Error::Internal(format!(
+            "could not update wiki {} after {MAX_ATTEMPTS} attempts",
+            self.slug
+        )))
+    }
+
+    /// Saves a page's new text. `base` is the commit the form was opened on: when the page
+    /// changed since, the edit is merged three-way, or refused as a conflict with nothing lost.
+    pub fn save(
+        &self,
+        path: &PagePath,
+        text: &str,
+        base: Option<ObjectId>,
+        message: &str,
+    ) -> Result<SaveOutcome> {
+        let yours = normalize_text(text);
+        let message = message.trim().to_owned();
+        let t = self.settings().lang.messages();
+        self.write(|snapshot| {
+            let head = snapshot.head.commit;
+            let stored = snapshot.listing.pages.get(path).cloned();
+            let current = match &stored {
+                Some(stored) => snapshot
+                    .repo
+                    .read(snapshot.head.tree, stored)?
+                    .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()),
+                None => None,
+            };
+            if current.as_deref() == Some(yours.as_str()) {
+                return Ok(Step::Stop(SaveOutcome::Unchanged { commit: head }));
+            }
+            let stale =
+                base.is_some_and(|base| base != head) || (base.is_none() && current.is_some());
+            let (new_text, merged) = if stale {
+                let base_text = match base {
+                    Some(base) if !head.is_zero() => {
+                        if !snapshot.repo.on_branch(base, head)? {
+                            return Err(Error::BadRequest(
+                                "the revision this edit started from is not on the wiki's branch"
+                                    .into(),
+                            ));
+                        }
+                        let stored = stored.clone().unwrap_or_else(|| path.file_name());
+                        snapshot
+                            .repo
+                            .read_at(base, &stored)?
+                            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
+                    }
+                    _ => None,
+                };
+                match (&base_text, &current) {
+                    (Some(base_text), Some(current)) if base_text == current => {
+                        (yours.clone(), false)
+                    }
+                    // Deleted meanwhile: the edit brings the page back; the deletion stays in
+                    // the history.
+                    (_, None) => (yours.clone(), false),
+                    (base_text, Some(current)) => {
+                        match diffy::merge(base_text.as_deref().unwrap_or(""), current, &yours) {
+                            Ok(merged) => (merged, true),
+                            Err(_) => {
+                                return Ok(Step::Stop(SaveOutcome::Conflict(Conflict {
+                                    head,
+                                    theirs: current.clone(),
+                                    yours: yours.clone(),
+                                })));
+                            }
+                        }
+                    }
+                }
+            } else {
+                (yours.clone(), false)
+            };
+            let file = stored.clone().unwrap_or_else(|| path.file_name());
+            let message = if message.is_empty() {
+                let verb = if current.is_some() {
+                    t.commit_update
+                } else {
+                    t.commit_create
+                };
+                format!("{verb} {path}")
+            } else {
+                message.clone()
+            };
+            Ok(Step::Commit {
+                changes: vec![Change::Put(file, new_text.into_bytes())],
+                message,
+                done: Box::new(move |commit| SaveOutcome::Saved { commit, merged }),
+            })
+        })
+    }
+
+    /// Deletes a page.
+    pub fn delete(&self, path: &PagePath, message: &str) -> Result<ObjectId> {
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || format!("{} {path}", t.commit_delete));
+        self.write(|snapshot| {
+            let stored = snapshot.listing.pages.get(path).ok_or(Error::NotFound)?;
+            Ok(Step::Commit {
+                changes: vec![Change::Delete(stored.clone())],
+                message: message.clone(),
+                done: Box::new(|commit| commit),
+            })
+        })
+    }
+
+    /// Renames or moves a page, optionally leaving a redirect page at the old name.
+    pub fn rename(
+        &self,
+        from: &PagePath,
+        to: &PagePath,
+        leave_redirect: bool,
+        message: &str,
+    ) -> Result<ObjectId> {
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || {
+            format!("{} {from} {} {to}", t.commit_rename, t.commit_rename_to)
+        });
+        self.write(|snapshot| {
+            let stored = snapshot.listing.pages.get(from).ok_or(Error::NotFound)?;
+            if let Some((existing, _)) = snapshot.listing.pages.get_key_value(to) {
+                return Err(Error::Refused(Refusal::PageExists {
+                    path: existing.clone(),
+                }));
+            }
+            let (_, bytes) = snapshot
+                .repo
+                .read(snapshot.head.tree, stored)?
+                .ok_or(Error::NotFound)?;
+            let old = if leave_redirect {
+                Change::Put(stored.clone(), format!("#REDIRECT [[{to}]]\n").into_bytes())
+            } else {
+                Change::Delete(stored.clone())
+            };
+            Ok(Step::Commit {
+                changes: vec![Change::Put(to.file_name(), bytes), old],
+                message: message.clone(),
+                done: Box::new(|commit| commit),
+            })
+        })
+    }
+
+    /// Adds or replaces an attachment.
+    pub fn upload(&self, path: &PagePath, bytes: &[u8], message: &str) -> Result<ObjectId> {
+        rules::check_attachment_name(path).map_err(Error::Refused)?;
+        let t = self.settings().lang.messages();
+        let message = non_empty(message, || format!("{} {path}", t.commit_upload));
+        self.write(|snapshot| {
+            let stored = snapshot
+                .listing
+                .files
+                .get(path)
+                .cloned()
+                .unwrap_or_else(|| path.as_str().to_owned());
+            Ok(Step::Commit {
+                changes: vec![Change::Put(stored, bytes.to_vec())],
+                message: message.clone(),
+                done: Box::new(|commit| commit),
+            })
+        })
+    }
+
+    /// Restores a page's text at a revision, as a new commit on top of the current head.
+    pub fn revert(&self, path: &PagePath, revision: ObjectId) -> Result<SaveOutcome> {
+        let text = self
+            .text_at(revision, &path.file_name())?
+            .ok_or(Error::NotFound)?;
+        let head = self.head()?.map(|head| head.commit);
+        let t = self.settings().lang.messages();
+        let time = self.revision_info(revision)?.time;
+        let when = crate::dates::format_date(time);
+        let message = format!("{} {path} {} {when}", t.commit_revert, t.commit_revert_to);
+        self.save(path, &text, head, &message)
+    }
+}
+
+/// A commit message as people write it: no control characters but line breaks and tabs (they
+/// would break feeds and terminals), at most 2,000 characters.
+fn clean_message(message: &str) -> String {
+    message
+        .chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .take(2_000)
+        .collect()
+}
+
+fn non_empty(message: &str, default: impl FnOnce() -> String) -> String {
+    let message = message.trim();
+    if message.is_empty() {
+        default()
+    } else {
+        message.to_owned()
+    }
+}
