@@ -29,6 +29,7 @@ pub mod page_path;
 pub mod roster;
 pub mod rules;
 mod store;
+pub mod urls;
 pub mod views;
 pub mod web;
 pub mod wiki;

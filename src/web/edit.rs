@@ -15,6 +15,7 @@ use crate::error::{Error, Oversized, Result};
 use crate::markdown::encode_path;
 use crate::page_path::PagePath;
 use crate::rules::Refusal;
+use crate::urls;
 use crate::views::{self, Editor, EditorState};
 use crate::wiki::SaveOutcome;
 
@@ -29,7 +30,7 @@ pub fn sign_in_to_write(ctx: &Ctx, result: Result<Response>) -> Result<Response>
     match result {
         Err(Error::Forbidden) if ctx.actor == Actor::Visitor => Ok(Redirect::to(&format!(
             "/login?next={}",
-            views::query_value(&ctx.here)
+            urls::query_value(&ctx.here)
         ))
         .into_response()),
         other => other,
@@ -626,8 +627,8 @@ pub async fn upload(state: &SharedState, ctx: &Ctx, at: &At, request: Request) -
     let location = format!(
         "{}_files/?uploaded={}&page={}",
         at.prefix,
-        views::query_value(path.as_str()),
-        views::query_value(&page),
+        urls::query_value(path.as_str()),
+        urls::query_value(&page),
     );
     Ok(Redirect::to(&location).into_response())
 }

@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::farm::Farm;
 use crate::markdown::encode_path;
 use crate::page_path::{PagePath, WikiSlug};
+use crate::urls;
 use crate::views::{self, PageInfo, WikiItem};
 use crate::wiki::Wiki;
 
@@ -388,7 +389,7 @@ async fn show_page(
             "{}{}?from={}",
             at.prefix,
             encode_path(target.as_str()),
-            views::query_value(path.as_str())
+            urls::query_value(path.as_str())
         );
         return Ok(Redirect::to(&location).into_response());
     }
