@@ -62,6 +62,41 @@ impl Lang {
         }
     }
 
+    /// What was wrong with a malformed request, for a person.
+    pub fn bad_request(self, bad: crate::error::Bad) -> &'static str {
+        use crate::error::Bad::*;
+        match (self, bad) {
+            (Lang::Fr, MalformedForm) => "le formulaire reçu est mal formé",
+            (Lang::Fr, MalformedUpload) => "l’envoi de fichier reçu est mal formé",
+            (Lang::Fr, TooManyFields) => "le formulaire a trop de champs",
+            (Lang::Fr, FieldNotText) => "un champ du formulaire n’est pas du texte UTF-8",
+            (Lang::Fr, NotARevision) => {
+                "une version se désigne par les 40 caractères de son identifiant"
+            }
+            (Lang::Fr, RevisionNotOnBranch) => {
+                "la version dont part cette modification n’appartient pas à l’historique du wiki"
+            }
+            (Lang::Fr, NotAHistoryPage) => "cette page d’historique n’existe pas",
+            (Lang::Fr, MissingRevision) => "il manque la version de départ (« from »)",
+            (Lang::Fr, CredentialsTooLong) => "l’identifiant ou le mot de passe est trop long",
+            (Lang::Fr, UnknownLanguage) => "cette langue n’est pas proposée",
+            (Lang::Fr, MalformedAddress) => "l’adresse est mal formée",
+            (Lang::En, MalformedForm) => "the form received is malformed",
+            (Lang::En, MalformedUpload) => "the upload received is malformed",
+            (Lang::En, TooManyFields) => "the form has too many fields",
+            (Lang::En, FieldNotText) => "a form field is not UTF-8 text",
+            (Lang::En, NotARevision) => "a revision is named by its 40-character commit id",
+            (Lang::En, RevisionNotOnBranch) => {
+                "the revision this edit started from is not in the wiki's history"
+            }
+            (Lang::En, NotAHistoryPage) => "there is no such history page",
+            (Lang::En, MissingRevision) => "the revision to compare from (`from`) is missing",
+            (Lang::En, CredentialsTooLong) => "the login or password is too long",
+            (Lang::En, UnknownLanguage) => "this language is not offered",
+            (Lang::En, MalformedAddress) => "the address is malformed",
+        }
+    }
+
     /// Why a change was refused, for a person: what is wrong and, where it helps, what to do.
     pub fn refusal(self, refusal: &crate::rules::Refusal) -> String {
         use crate::rules::Refusal::*;

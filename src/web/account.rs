@@ -1,28 +1,17 @@
 //! Signing in and out, the account page and the choice of language.
 
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, Query, State};
+use axum::extract::{Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::error::Error;
+use crate::error::{Bad, Error};
 use crate::i18n::Lang;
 use crate::views::{self, Membership};
 
+use super::form::{self, csrf_form};
 use super::session::{self, is_local_path};
-use super::{Ctx, SharedState, blocking, error};
-
-/// A form that failed to parse is a bad request, answered with a page like any other error.
-fn form<T>(form: Result<Form<T>, FormRejection>) -> Result<T, Error> {
-    form.map(|Form(value)| value).map_err(|rejection| {
-        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
-            Error::TooLarge(crate::error::Oversized::Form)
-        } else {
-            Error::BadRequest(rejection.body_text())
-        }
-    })
-}
+use super::{Caller, FARM_FORM_LIMIT, SharedState, blocking, error};
 
 fn local_or_home(next: Option<&str>) -> String {
     next.filter(|next| is_local_path(next))
@@ -35,9 +24,9 @@ pub struct NextQuery {
     next: Option<String>,
 }
 
-pub async fn login_form(ctx: Ctx, Query(query): Query<NextQuery>) -> Response {
+pub async fn login_form(caller: Caller, Query(query): Query<NextQuery>) -> Response {
     let next = local_or_home(query.next.as_deref());
-    views::login(&ctx.chrome(None), &next, "", None).into_response()
+    views::login(&caller.chrome(None), &next, "", None).into_response()
 }
 
 #[derive(Deserialize)]
@@ -53,25 +42,24 @@ pub struct LoginForm {
 
 pub async fn login(
     State(state): State<SharedState>,
-    ctx: Ctx,
-    submitted: Result<Form<LoginForm>, FormRejection>,
+    caller: Caller,
+    request: Request,
 ) -> Result<Response, Error> {
-    let submitted = form(submitted)?;
-    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
+    let submitted: LoginForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
     let next = local_or_home(submitted.next.as_deref());
     let login = submitted.login.trim().to_ascii_lowercase();
     if login.len() > 64 || submitted.password.len() > 1024 {
-        return Err(Error::BadRequest("login or password too long".into()));
+        return Err(Error::BadRequest(Bad::CredentialsTooLong));
     }
-    let throttle = state.sessions.sign_in_throttle(&login, &ctx.address);
+    let throttle = state.sessions.sign_in_throttle(&login, &caller.address);
     if let Some(wait) = throttle.refuse {
-        tracing::warn!(%login, address = %ctx.address, "sign-in refused after repeated failures");
+        tracing::warn!(%login, address = %caller.address, "sign-in refused after repeated failures");
         return Ok(error::too_many_attempts(wait.as_secs().max(1)));
     }
     if !throttle.slow_down.is_zero() {
         tokio::time::sleep(throttle.slow_down).await;
     }
-    let config = ctx.config.clone();
+    let config = caller.config.clone();
     let checked_login = login.clone();
     let password = submitted.password;
     let accepted = blocking(move || {
@@ -82,15 +70,15 @@ pub async fn login(
     })
     .await?;
     if !accepted {
-        state.sessions.sign_in_failed(&login, &ctx.address);
-        tracing::info!(%login, address = %ctx.address, "sign-in refused");
-        let t = ctx.lang.messages();
-        let page = views::login(&ctx.chrome(None), &next, &login, Some(t.sign_in_failed));
+        state.sessions.sign_in_failed(&login, &caller.address);
+        tracing::info!(%login, address = %caller.address, "sign-in refused");
+        let t = caller.lang.messages();
+        let page = views::login(&caller.chrome(None), &next, &login, Some(t.sign_in_failed));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     }
-    state.sessions.sign_in_succeeded(&login, &ctx.address);
+    state.sessions.sign_in_succeeded(&login, &caller.address);
     // A new session id at every sign-in: an id planted before sign-in is worth nothing after.
-    if let Some(old) = &ctx.session {
+    if let Some(old) = &caller.session {
         state.sessions.end(old);
     }
     let id = state.sessions.start(&login);
@@ -99,7 +87,7 @@ pub async fn login(
         session::SESSION_COOKIE,
         &id,
         Some(session::session_max_age()),
-        ctx.config.farm.secure_cookies,
+        caller.config.farm.secure_cookies,
     );
     redirect_with_cookie(&next, &cookie)
 }
@@ -120,12 +108,11 @@ pub struct CsrfForm {
 
 pub async fn logout(
     State(state): State<SharedState>,
-    ctx: Ctx,
-    submitted: Result<Form<CsrfForm>, FormRejection>,
+    caller: Caller,
+    request: Request,
 ) -> Result<Response, Error> {
-    let submitted = form(submitted)?;
-    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
-    if let Some(id) = &ctx.session {
+    let _: CsrfForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    if let Some(id) = &caller.session {
         state.sessions.end(id);
     }
     let cookie = format!(
@@ -134,18 +121,18 @@ pub async fn logout(
             session::SESSION_COOKIE,
             "",
             None,
-            ctx.config.farm.secure_cookies
+            caller.config.farm.secure_cookies
         )
     );
     redirect_with_cookie("/", &cookie)
 }
 
-pub async fn account(ctx: Ctx) -> Result<Response, Error> {
-    let Some(login) = ctx.actor.login() else {
+pub async fn account(caller: Caller) -> Result<Response, Error> {
+    let Some(login) = caller.actor.login() else {
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
-    let person = ctx.config.roster.person(login).ok_or(Error::NotFound)?;
-    let memberships: Vec<Membership> = ctx
+    let person = caller.config.roster.person(login).ok_or(Error::NotFound)?;
+    let memberships: Vec<Membership> = caller
         .config
         .roster
         .memberships(login)
@@ -155,7 +142,7 @@ pub async fn account(ctx: Ctx) -> Result<Response, Error> {
         })
         .collect();
     Ok(views::account(
-        &ctx.chrome(None),
+        &caller.chrome(None),
         &person.name,
         &person.email,
         &memberships,
@@ -163,6 +150,8 @@ pub async fn account(ctx: Ctx) -> Result<Response, Error> {
     )
     .into_response())
 }
+
+csrf_form!(LoginForm, CsrfForm, LangForm);
 
 #[derive(Deserialize)]
 pub struct LangForm {
@@ -175,18 +164,16 @@ pub struct LangForm {
 
 pub async fn set_lang(
     State(state): State<SharedState>,
-    ctx: Ctx,
-    submitted: Result<Form<LangForm>, FormRejection>,
+    caller: Caller,
+    request: Request,
 ) -> Result<Response, Error> {
-    let submitted = form(submitted)?;
-    ctx.check_csrf(&state.sessions, &submitted.csrf)?;
-    let lang = Lang::parse(&submitted.lang)
-        .ok_or_else(|| Error::BadRequest(format!("unknown language `{}`", submitted.lang)))?;
+    let submitted: LangForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let lang = Lang::parse(&submitted.lang).ok_or(Error::BadRequest(Bad::UnknownLanguage))?;
     let cookie = session::set_cookie(
         session::LANG_COOKIE,
         lang.code(),
         Some(std::time::Duration::from_secs(365 * 24 * 3600)),
-        ctx.config.farm.secure_cookies,
+        caller.config.farm.secure_cookies,
     );
     redirect_with_cookie(&local_or_home(submitted.next.as_deref()), &cookie)
 }

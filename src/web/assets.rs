@@ -7,13 +7,13 @@ use axum::response::{IntoResponse, Response};
 
 use crate::error::Error;
 
-use super::{Ctx, SharedState, blocking};
+use super::{Caller, SharedState, blocking};
 
 const DEFAULT_STYLE: &str = include_str!("../../themes/default/style.css");
 
 pub async fn theme_file(
     State(_state): State<SharedState>,
-    ctx: Ctx,
+    caller: Caller,
     Path((theme, file)): Path<(String, String)>,
 ) -> Result<Response, Error> {
     let valid_name = !theme.is_empty()
@@ -23,7 +23,7 @@ pub async fn theme_file(
     if !valid_name || file != "style.css" {
         return Err(Error::NotFound);
     }
-    let path = ctx.config.farm.themes_dir.join(&theme).join(&file);
+    let path = caller.config.farm.themes_dir.join(&theme).join(&file);
     let is_default = theme == "default";
     let css = blocking(move || match std::fs::read_to_string(&path) {
         Ok(css) => Ok(css),

@@ -12,7 +12,7 @@ use crate::error::Error;
 use crate::rules::Refusal;
 use crate::views;
 
-use super::Ctx;
+use super::Caller;
 
 /// What page a response should get: the handler's error itself (its internal cause already
 /// logged), or a sign-in refused after repeated failures.
@@ -80,33 +80,33 @@ pub fn too_many_attempts(seconds: u64) -> Response {
 }
 
 /// The page for a marked response, keeping its status and headers.
-pub fn render(ctx: &Ctx, mark: ErrorMark, response: Response) -> Response {
-    let t = ctx.lang.messages();
-    let chrome = ctx.chrome(None);
+pub fn render(caller: &Caller, mark: ErrorMark, response: Response) -> Response {
+    let t = caller.lang.messages();
+    let chrome = caller.chrome(None);
     let page = match &mark {
         ErrorMark::Error(Error::NotFound) => views::error_page(
             &chrome,
             t.not_found_title,
             t.not_found,
-            ctx.actor == Actor::Visitor,
+            caller.actor == Actor::Visitor,
         ),
         ErrorMark::Error(Error::BadRequest(why)) => {
-            let message = format!("{} ({why})", t.bad_request);
+            let message = format!("{} ({})", t.bad_request, caller.lang.bad_request(*why));
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
         ErrorMark::Error(Error::BadName(why)) => {
-            let message = format!("{} : {}", t.bad_name, ctx.lang.path_error(*why));
+            let message = format!("{} : {}", t.bad_name, caller.lang.path_error(*why));
             views::error_page(&chrome, t.bad_request_title, &message, false)
         }
         ErrorMark::Error(Error::Refused(refusal)) => {
-            let message = format!("{} {}", t.nothing_saved, ctx.lang.refusal(refusal));
+            let message = format!("{} {}", t.nothing_saved, caller.lang.refusal(refusal));
             views::error_page(&chrome, t.refused_title, &message, false)
         }
         ErrorMark::Error(Error::Forbidden) => views::error_page(
             &chrome,
             t.forbidden_title,
             t.forbidden,
-            ctx.actor == Actor::Visitor,
+            caller.actor == Actor::Visitor,
         ),
         ErrorMark::Error(Error::TooLarge(what)) => {
             use crate::error::Oversized;

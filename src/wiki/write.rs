@@ -6,7 +6,7 @@
 use std::sync::Arc;
 
 use crate::access::Action;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::object_id::ObjectId;
 use crate::page_path::PagePath;
 use crate::rules::{self, Change, Limits, Listing, Refusal};
@@ -169,10 +169,7 @@ impl Wiki<'_> {
                 let base_text = match base {
                     Some(base) if !head.is_zero() => {
                         if !snapshot.repo.on_branch(base, head)? {
-                            return Err(Error::BadRequest(
-                                "the revision this edit started from is not on the wiki's branch"
-                                    .into(),
-                            ));
+                            return Err(Error::BadRequest(Bad::RevisionNotOnBranch));
                         }
                         let stored = stored.clone().unwrap_or_else(|| path.file_name());
                         snapshot

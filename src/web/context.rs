@@ -1,0 +1,231 @@
+//! The request context: who is asking (the actor, from the session), in which language, with
+//! which CSRF token and on which host; worked out once per request by the [`context`]
+//! middleware, which also turns error marks into pages and adds the security headers.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Uri, header};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::access::Actor;
+use crate::config::{Config, WikiConfig};
+use crate::error::{Bad, Error};
+use crate::farm::Farm;
+use crate::i18n::Lang;
+use crate::page_path::WikiSlug;
+use crate::views::{Chrome, WikiNav};
+
+use super::SharedState;
+use super::error::{self, ErrorMark};
+use super::session;
+
+/// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
+const FARM_PATHS: [&str; 5] = ["/login", "/logout", "/account", "/_lang", "/_theme/"];
+
+/// Content-Security-Policy of konbit's own pages: no script at all, styles and images from the
+/// farm (images also from https and data: URLs, as Markdown pages embed them).
+const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+                        form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+/// Everything a handler knows about who asks and how, beyond its own arguments.
+#[derive(Clone)]
+pub struct Caller {
+    pub config: Arc<Config>,
+    /// The signed-in person (only while the roster still has them), or a visitor.
+    pub actor: Actor,
+    pub lang: Lang,
+    /// The session id, when signed in.
+    pub session: Option<String>,
+    pub csrf: String,
+    /// The wiki this host serves at its root, if any.
+    pub host_wiki: Option<WikiSlug>,
+    /// The address as the browser sees it (before host routing), for `next=`.
+    pub here: String,
+    pub address: String,
+    /// `scheme://host` of the farm as the browser reaches it, for absolute links (feeds).
+    pub origin: String,
+    /// The cookie value the CSRF token was made from.
+    csrf_source: String,
+}
+
+impl Caller {
+    /// The URL prefix of a wiki's pages, ending in '/'.
+    pub fn prefix(&self, slug: &WikiSlug) -> String {
+        if self.host_wiki.as_ref() == Some(slug) {
+            "/".to_owned()
+        } else {
+            format!("/{slug}/")
+        }
+    }
+
+    pub fn person_name(&self) -> Option<&str> {
+        let login = self.actor.login()?;
+        self.config.roster.person(login).map(|p| p.name.as_str())
+    }
+
+    /// The page chrome, for a farm page (`wiki` = None) or a wiki's page.
+    pub fn chrome<'a>(&'a self, wiki: Option<(&'a WikiConfig, &'a str)>) -> Chrome<'a> {
+        Chrome {
+            lang: self.lang,
+            farm_name: &self.config.farm.name,
+            person: self.person_name(),
+            csrf: &self.csrf,
+            here: &self.here,
+            theme: wiki.map_or("default", |(w, _)| w.theme.as_str()),
+            wiki: wiki.map(|(w, prefix)| WikiNav {
+                title: &w.title,
+                lang: w.lang,
+                prefix,
+            }),
+        }
+    }
+
+    /// Whether a form's CSRF token belongs to this browser: asked by the form reader only.
+    pub(super) fn csrf_valid(&self, sessions: &session::Sessions, token: &str) -> bool {
+        sessions.csrf_valid(&self.csrf_source, token)
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Caller>()
+            .cloned()
+            .ok_or_else(|| Error::Internal("the context middleware did not run".into()))
+    }
+}
+
+/// Works out the request context, applies host routing, and after the handler: renders error
+/// pages in the person's language and adds the security headers.
+pub async fn context(
+    State(state): State<SharedState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    let config = state.farm.config();
+    let here = request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |pq| pq.as_str().to_owned());
+
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let host_wiki = Farm::wiki_for_host(&config, host).cloned();
+    let origin = match (&config.farm.base_url, &host_wiki) {
+        (Some(base), None) => base.clone(),
+        _ => format!(
+            "http://{}",
+            if host.is_empty() { "localhost" } else { host }
+        ),
+    };
+    if let Some(slug) = &host_wiki {
+        let path = request.uri().path();
+        if !FARM_PATHS
+            .iter()
+            .any(|p| path == *p || (p.ends_with('/') && path.starts_with(p)))
+        {
+            let rewritten = format!("/{slug}{here}");
+            match rewritten.parse::<Uri>() {
+                Ok(uri) => *request.uri_mut() = uri,
+                Err(_) => return error::render_bare(Error::BadRequest(Bad::MalformedAddress)),
+            }
+        }
+    }
+
+    let cookies = request
+        .headers()
+        .get(header::COOKIE)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    let session_id = session::cookie(&cookies, session::SESSION_COOKIE).map(str::to_owned);
+    let login = session_id
+        .as_deref()
+        .and_then(|id| state.sessions.login(id))
+        .filter(|login| config.roster.person(login).is_some());
+    let session = login.as_ref().and(session_id);
+    let actor = login.map_or(Actor::Visitor, Actor::Person);
+
+    let lang = session::cookie(&cookies, session::LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            request
+                .headers()
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|h| h.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or(config.farm.default_lang);
+
+    let mut new_csrf_cookie = None;
+    let csrf_source = match (&session, session::cookie(&cookies, session::CSRF_COOKIE)) {
+        (Some(id), _) => id.clone(),
+        (None, Some(value)) => value.to_owned(),
+        (None, None) => {
+            let value = session::random_token();
+            new_csrf_cookie = Some(value.clone());
+            value
+        }
+    };
+    let caller = Caller {
+        csrf: state.sessions.csrf_token(&csrf_source),
+        config: config.clone(),
+        actor,
+        lang,
+        session,
+        host_wiki,
+        here,
+        address: peer.ip().to_string(),
+        origin,
+        csrf_source,
+    };
+    request.extensions_mut().insert(caller.clone());
+
+    let mut response = next.run(request).await;
+    if let Some(mark) = response.extensions_mut().remove::<ErrorMark>() {
+        response = error::render(&caller, mark, response);
+    }
+    let headers = response.headers_mut();
+    if let Some(value) = new_csrf_cookie {
+        let cookie = session::set_cookie(
+            session::CSRF_COOKIE,
+            &value,
+            None,
+            config.farm.secure_cookies,
+        );
+        if let Ok(value) = HeaderValue::from_str(&cookie) {
+            headers.append(header::SET_COOKIE, value);
+        }
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    let is_html = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
+        headers.insert(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(PAGE_CSP),
+        );
+        headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    }
+    response
+}
