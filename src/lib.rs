@@ -10,8 +10,10 @@
 //! - **person**, **organisation**, **role** (reader < editor < admin): the **roster**.
 //! - **actor**: the person making a request, or a visitor (no login).
 //!
-//! Layers, from the bottom: `page_path`, `roster`, `config`, `access` (the one policy),
-//! `markdown`, `wiki` (storage behind the policy), `farm` (all wikis, caches, reloads), `views`
+//! Layers, from the bottom (ARCHITECTURE.md; `tests/it/tidy.rs` checks them): the leaves
+//! (`object_id`, `page_path`, `rules`, `urls`, `error`, `i18n`, `config`, `roster`, `access` — the
+//! one policy —, `markdown`…), then `store` (every git2 call, private), `derived` (caches and
+//! branch-move notices), `wiki` (a wiki's content behind the policy), `farm` (the gate), `views`
 //! (HTML) and `web` (HTTP, the only async code).
 
 pub mod access;

@@ -14,6 +14,9 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::page_path::{PagePath, PathError};
 
+/// Names tried, in order, for a wiki's home page.
+pub const HOME_PAGES: [&str; 3] = ["Home", "Accueil", "index"];
+
 /// The extension of page files. A page file is `Name.md`, whatever the letter case of `md`, so
 /// that `Notes.MD` pushed from another system is a page too.
 const PAGE_EXTENSION: &str = "md";

@@ -152,7 +152,7 @@ pub fn missing_page(
     let t = chrome.t();
     let home = path.is_none();
     let name = path.map_or(t.home, |p| p.rsplit('/').next().unwrap_or(p));
-    let target = path.unwrap_or(crate::wiki::HOME_PAGES[0]);
+    let target = path.unwrap_or(crate::rules::HOME_PAGES[0]);
     layout(
         chrome,
         name,

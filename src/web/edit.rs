@@ -21,8 +21,7 @@ use crate::views::{self, Editor, EditorState};
 use crate::wiki::SaveOutcome;
 
 use super::form::{self, OVERHEAD, Refused, csrf_form};
-use super::pages::parse_revision;
-use super::scope::Page;
+use super::scope::{Page, parse_revision};
 use super::{Caller, SharedState, WikiRequest};
 
 #[derive(Deserialize)]

@@ -12,8 +12,7 @@ use crate::error::{Bad, Error, Result};
 use crate::urls;
 use crate::views;
 
-use super::pages::{display_paths, parse_revision};
-use super::scope::Page;
+use super::scope::{Page, display_paths, parse_revision};
 use super::{Caller, WikiRequest};
 
 /// History rows per page.

@@ -10,14 +10,12 @@ use maud::Markup;
 
 use crate::access::{self, Action, Actor};
 use crate::dates::format_date;
-use crate::error::{Bad, Error, Result};
-use crate::object_id::ObjectId;
+use crate::error::{Error, Result};
 use crate::page_path::{PagePath, WikiSlug};
-use crate::rules::page_of_file;
 use crate::urls;
 use crate::views::{self, PageInfo, WikiItem};
 
-use super::scope::Page;
+use super::scope::{Page, display_paths, parse_revision};
 use super::{Caller, SharedState, WikiRequest, blocking};
 
 /// Recent changes shown on the farm home, over all wikis.
@@ -88,17 +86,6 @@ pub async fn farm_home(State(state): State<SharedState>, caller: Caller) -> Resu
         })
         .collect();
     Ok(views::farm_home(&caller.chrome(None), &wikis, &items))
-}
-
-/// Stored file paths as a person reads them: pages without their extension.
-pub fn display_paths(paths: &[String]) -> Vec<(String, bool)> {
-    paths
-        .iter()
-        .map(|path| match page_of_file(path) {
-            Some(page) => (page.to_owned(), true),
-            None => (path.clone(), false),
-        })
-        .collect()
 }
 
 /// `/{wiki}` → `/{wiki}/`.
@@ -235,11 +222,6 @@ async fn show_page(
         revision: revision_text.as_deref(),
     };
     Ok(views::page(&chrome, &info).into_response())
-}
-
-/// A revision named in an address: a full commit id.
-pub fn parse_revision(text: &str) -> Result<ObjectId> {
-    ObjectId::parse(text).ok_or(Error::BadRequest(Bad::NotARevision))
 }
 
 /// `GET /{wiki}/_pages`: every page and attachment.

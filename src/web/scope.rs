@@ -12,9 +12,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::access::{self, Action, Actor, Place};
 use crate::config::Config;
-use crate::error::{Error, Result};
+use crate::error::{Bad, Error, Result};
 use crate::farm::Farm;
+use crate::object_id::ObjectId;
 use crate::page_path::{PagePath, PathError, WikiSlug};
+use crate::rules::page_of_file;
 use crate::urls;
 use crate::views;
 use crate::wiki::Wiki;
@@ -77,6 +79,22 @@ impl WikiRequest {
     pub fn page_url(&self, path: &PagePath) -> String {
         urls::page(&self.prefix, path.as_str())
     }
+}
+
+/// Stored file paths as a person reads them: pages without their extension.
+pub fn display_paths(paths: &[String]) -> Vec<(String, bool)> {
+    paths
+        .iter()
+        .map(|path| match page_of_file(path) {
+            Some(page) => (page.to_owned(), true),
+            None => (path.clone(), false),
+        })
+        .collect()
+}
+
+/// A revision named in an address: a full commit id.
+pub fn parse_revision(text: &str) -> Result<ObjectId> {
+    ObjectId::parse(text).ok_or(Error::BadRequest(Bad::NotARevision))
 }
 
 /// The raw capture `name` of the route.

@@ -17,15 +17,12 @@ use crate::error::{Error, Result};
 use crate::markdown::{self, RenderContext, Rendered};
 use crate::object_id::ObjectId;
 use crate::page_path::{PagePath, WikiSlug};
-use crate::rules::Listing;
+use crate::rules::{HOME_PAGES, Listing};
 use crate::store::{Location, Repo};
 
 pub use crate::derived::Activity;
 pub use crate::store::{Head, Revision};
 pub use write::{Conflict, SaveOutcome};
-
-/// Names tried, in order, for a wiki's home page.
-pub const HOME_PAGES: [&str; 3] = ["Home", "Accueil", "index"];
 
 /// A wiki that the actor may read, at the configuration of the request.
 pub struct Wiki<'f> {
