@@ -323,3 +323,193 @@ fn non_empty(message: &str, default: impl FnOnce() -> String) -> String {
         message.to_owned()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::access::Actor;
+    use crate::farm::Farm;
+
+    const HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$K6fM5m2NRnNXu+ZQvmqSMw";
+
+    /// A farm of one wiki `w` in a temporary folder, with an editor `ed` and a reader `re`.
+    fn farm() -> (tempfile::TempDir, Farm) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let farm_toml = "[farm]\nname = \"t\"\ndata_dir = \"data\"\nmax_page_kib = 1\n\n\
+                         [wikis.w]\ntitle = \"W\"\nowner = \"org\"\nvisibility = \"private\"\n";
+        let people: String = ["ed", "re"]
+            .iter()
+            .map(|login| {
+                format!(
+                    "[people.{login}]\nname = \"Person {login}\"\nemail = \"{login}@example.org\"\n\
+                     password = \"{HASH}\"\n"
+                )
+            })
+            .collect();
+        let roster = format!(
+            "{people}[organisations.org]\nname = \"Org\"\n\
+             members = {{ ed = \"editor\", re = \"reader\" }}\n"
+        );
+        std::fs::write(dir.path().join("farm.toml"), farm_toml).expect("farm.toml");
+        std::fs::write(dir.path().join("roster.toml"), roster).expect("roster.toml");
+        let farm = Farm::load(dir.path()).expect("a valid farm");
+        farm.prepare_repositories();
+        (dir, farm)
+    }
+
+    fn as_person<'f>(farm: &'f Farm, login: &str, action: Action) -> Result<Wiki<'f>> {
+        farm.open(farm.config(), Actor::Person(login.to_owned()), "w", action)
+    }
+
+    fn page(name: &str) -> PagePath {
+        PagePath::parse(name).expect("a valid page path")
+    }
+
+    fn text(wiki: &Wiki, name: &str) -> Option<String> {
+        wiki.source(&page(name)).expect("source").0
+    }
+
+    /// What the current text is when a save starting from `base` arrives with `yours`.
+    enum Theirs {
+        Same,
+        Text(&'static str),
+        Deleted,
+    }
+
+    /// The merge table: (base, theirs, yours) → what the save does and the page's text after.
+    #[test]
+    fn the_merge_table() {
+        let cases: [(&str, Theirs, &str, &str, Option<&str>); 6] = [
+            (
+                "a\nb\nc\n",
+                Theirs::Same,
+                "a\nB\nc\n",
+                "saved",
+                Some("a\nB\nc\n"),
+            ),
+            (
+                "a\nb\nc\n",
+                Theirs::Text("A\nb\nc\n"),
+                "a\nb\nC\n",
+                "merged",
+                Some("A\nb\nC\n"),
+            ),
+            (
+                "a\nb\nc\n",
+                Theirs::Text("a\nX\nc\n"),
+                "a\nY\nc\n",
+                "conflict",
+                Some("a\nX\nc\n"),
+            ),
+            ("a\n", Theirs::Deleted, "b\n", "saved", Some("b\n")),
+            ("a\n", Theirs::Text("b\n"), "b\n", "unchanged", Some("b\n")),
+            // Line ends from a browser are stored as LF with a final newline.
+            ("a\n", Theirs::Same, "a\r\nb", "saved", Some("a\nb\n")),
+        ];
+        let (_dir, farm) = farm();
+        let wiki = as_person(&farm, "ed", Action::Write).expect("an editor writes");
+        for (i, (base_text, theirs, yours, expected, after)) in cases.into_iter().enumerate() {
+            let name = format!("Page {i}");
+            let path = page(&name);
+            let base = match wiki.save(&path, base_text, None, "").expect("create") {
+                SaveOutcome::Saved { commit, .. } => commit,
+                other => panic!("case {i}: creating gave {other:?}"),
+            };
+            match theirs {
+                Theirs::Same => {}
+                Theirs::Text(text) => {
+                    wiki.save(&path, text, Some(base), "").expect("their save");
+                }
+                Theirs::Deleted => {
+                    wiki.delete(&path, "").expect("their delete");
+                }
+            }
+            let outcome = wiki.save(&path, yours, Some(base), "").expect("your save");
+            let got = match &outcome {
+                SaveOutcome::Saved { merged: false, .. } => "saved",
+                SaveOutcome::Saved { merged: true, .. } => "merged",
+                SaveOutcome::Unchanged { .. } => "unchanged",
+                SaveOutcome::Conflict(conflict) => {
+                    assert_eq!(conflict.yours, yours, "case {i}: your text is intact");
+                    "conflict"
+                }
+            };
+            assert_eq!(got, expected, "case {i}");
+            assert_eq!(text(&wiki, &name).as_deref(), after, "case {i}");
+        }
+    }
+
+    #[test]
+    fn writes_go_through_the_rules_and_the_policy_and_commit_as_the_person() {
+        let (_dir, farm) = farm();
+        let wiki = as_person(&farm, "ed", Action::Write).expect("an editor writes");
+        let listing_before = wiki.listing().expect("listing").pages.len() + 1;
+        // The rule set refuses, nothing is written. The limit counts the page as stored: with
+        // its final newline.
+        let too_large = "x".repeat(1024);
+        assert!(matches!(
+            wiki.save(&page("Big"), &too_large, None, ""),
+            Err(Error::Refused(Refusal::PageTooLarge {
+                bytes: 1025,
+                limit: 1024,
+                ..
+            }))
+        ));
+        let fits = "x".repeat(1023);
+        assert!(matches!(
+            wiki.save(&page("Fits"), &fits, None, ""),
+            Ok(SaveOutcome::Saved { .. })
+        ));
+        assert!(matches!(
+            wiki.save(&page("home"), "x", None, ""),
+            Err(Error::Refused(Refusal::CaseClash { .. }))
+        ));
+        assert!(matches!(
+            wiki.upload(&page("notes.MD"), b"x", ""),
+            Err(Error::Refused(Refusal::PageAsAttachment { .. }))
+        ));
+        assert_eq!(wiki.listing().expect("listing").pages.len(), listing_before);
+        // A save is a commit by the person; a rename moves the page and its history follows.
+        wiki.save(&page("Old"), "# Old\n\ntext\n", None, "first")
+            .expect("save");
+        wiki.rename(&page("Old"), &page("Dossier/New"), false, "")
+            .expect("rename");
+        assert!(matches!(
+            wiki.rename(&page("Dossier/New"), &page("Home"), false, ""),
+            Err(Error::Refused(Refusal::PageExists { .. }))
+        ));
+        let (history, _) = wiki.history(&page("Dossier/New"), 0, 10).expect("history");
+        let seen: Vec<(&str, &str)> = history
+            .iter()
+            .map(|r| (r.author.as_str(), r.path.as_str()))
+            .collect();
+        assert_eq!(
+            seen,
+            [("Person ed", "Dossier/New.md"), ("Person ed", "Old.md")]
+        );
+        let view = wiki
+            .page(&page("Dossier/New"), "/w/")
+            .expect("page")
+            .expect("exists");
+        assert_eq!(view.last_change.expect("a last change").author, "Person ed");
+        // A base that is not on the branch is refused, in words the interface can translate.
+        assert!(matches!(
+            wiki.save(&page("Home"), "x", Some(ObjectId::from_bytes([7; 20])), ""),
+            Err(Error::BadRequest(Bad::RevisionNotOnBranch))
+        ));
+        // A reader may open the wiki but not write it, even holding the handle.
+        let reader = as_person(&farm, "re", Action::Read).expect("a reader reads");
+        assert!(matches!(
+            reader.save(&page("Home"), "x", None, ""),
+            Err(Error::Forbidden)
+        ));
+        assert!(matches!(
+            as_person(&farm, "re", Action::Write),
+            Err(Error::Forbidden)
+        ));
+        assert!(matches!(
+            farm.open(farm.config(), Actor::Visitor, "w", Action::Read),
+            Err(Error::NotFound)
+        ));
+    }
+}
