@@ -58,8 +58,10 @@ pub struct FarmSettings {
     pub secure_cookies: bool,
     /// Largest page, in bytes of Markdown.
     pub max_page_bytes: usize,
-    /// Largest attachment, in bytes.
+    /// Largest attachment, in bytes (from the browser or in a push).
     pub max_upload_bytes: usize,
+    /// Largest `git push`, in bytes of pack and of new files.
+    pub max_push_bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -149,6 +151,8 @@ struct RawFarm {
     max_page_kib: Spanned<u64>,
     #[serde(default = "default_max_upload_mib")]
     max_upload_mib: Spanned<u64>,
+    #[serde(default = "default_max_push_mib")]
+    max_push_mib: Spanned<u64>,
 }
 
 fn default_max_page_kib() -> Spanned<u64> {
@@ -156,6 +160,9 @@ fn default_max_page_kib() -> Spanned<u64> {
 }
 fn default_max_upload_mib() -> Spanned<u64> {
     Spanned::new(0..0, 10)
+}
+fn default_max_push_mib() -> Spanned<u64> {
+    Spanned::new(0..0, 100)
 }
 
 fn default_listen() -> Spanned<String> {
@@ -479,6 +486,14 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
             "expected 1 to 1024 (MiB)",
         );
     }
+    let max_push_mib = *raw.farm.max_push_mib.get_ref();
+    if !(1..=16 * 1024).contains(&max_push_mib) {
+        source.error(
+            &raw.farm.max_push_mib,
+            "farm.max_push_mib",
+            "expected 1 to 16384 (MiB)",
+        );
+    }
     let farm = FarmSettings {
         name: raw.farm.name,
         listen,
@@ -492,6 +507,7 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
         secure_cookies,
         max_page_bytes: (max_page_kib as usize) << 10,
         max_upload_bytes: (max_upload_mib as usize) << 20,
+        max_push_bytes: (max_push_mib as usize) << 20,
     };
 
     let mut wikis = BTreeMap::new();

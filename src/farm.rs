@@ -13,7 +13,13 @@ use crate::derived::{BranchMoved, Derived, Notices, Subscriber};
 use crate::error::{Error, Result};
 use crate::page_path::WikiSlug;
 use crate::store::Location;
+use crate::tokens::Tokens;
 use crate::wiki::Wiki;
+
+/// The folder of the data directory holding the hooks git runs for pushes.
+const HOOKS_DIR: &str = "konbit-hooks";
+/// The hooks konbit installs; each runs `konbit hook <name>`.
+pub const HOOKS: [&str; 2] = ["pre-receive", "post-receive"];
 
 /// The gate of the farm: the configuration in force, and the only way to a wiki's content.
 pub struct Farm {
@@ -23,6 +29,33 @@ pub struct Farm {
     loaded_texts: Mutex<(String, String)>,
     derived: Arc<Derived>,
     notices: Notices,
+    /// Personal tokens, in the data folder (known once the data folder is settled).
+    tokens: std::sync::OnceLock<Tokens>,
+}
+
+/// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
+/// after the access check; it is the only way to a repository's folder outside the core.
+pub struct GitAccess {
+    pub slug: WikiSlug,
+    /// The folder that holds every wiki's repository (`GIT_PROJECT_ROOT`).
+    project_root: PathBuf,
+    action: Action,
+}
+
+impl GitAccess {
+    pub fn project_root(&self) -> &Path {
+        &self.project_root
+    }
+
+    /// The folder of the hooks that judge and report pushes.
+    pub fn hooks_dir(&self) -> PathBuf {
+        self.project_root.join(HOOKS_DIR)
+    }
+
+    /// Whether this leave allows pushing, not only cloning and fetching.
+    pub fn may_push(&self) -> bool {
+        self.action == Action::Write
+    }
 }
 
 /// What `Farm::reload` found.
@@ -57,6 +90,54 @@ impl Farm {
             loaded_texts: Mutex::new(texts),
             derived,
             notices,
+            tokens: std::sync::OnceLock::new(),
+        })
+    }
+
+    /// The configuration folder this farm was loaded from.
+    pub fn config_dir(&self) -> &Path {
+        &self.config_dir
+    }
+
+    /// The personal tokens of the roster's people.
+    pub fn tokens(&self) -> &Tokens {
+        self.tokens
+            .get_or_init(|| Tokens::new(self.config().farm.data_dir.join("tokens.toml")))
+    }
+
+    /// Publishes a move of a wiki's branch made by someone else than this process's writes (a
+    /// push through git's own server), so that derived state follows before anyone reads.
+    pub fn observe(&self, config: &Config, slug: &WikiSlug) -> Result<()> {
+        let location = repo_location(config, slug);
+        let repo = location.open()?;
+        self.notices.observe(slug, &location, &repo)?;
+        Ok(())
+    }
+
+    /// Opens a wiki's repository to git's own server, for `action` (`Read` to clone and fetch,
+    /// `Write` to push), after the same checks as [`Farm::open`].
+    pub fn open_git(
+        &self,
+        config: &Config,
+        actor: &Actor,
+        slug: &str,
+        action: Action,
+    ) -> Result<GitAccess> {
+        let settings = config.wiki(slug).ok_or(Error::NotFound)?;
+        let place = Place::wiki(settings);
+        if !access::allows(&config.roster, place, actor, Action::Read) {
+            return Err(Error::NotFound);
+        }
+        if !access::allows(&config.roster, place, actor, action) {
+            return Err(Error::Forbidden);
+        }
+        if !repo_location(config, &settings.slug).exists() {
+            return Err(Error::Unavailable(format!("no repository for {slug}")));
+        }
+        Ok(GitAccess {
+            slug: settings.slug.clone(),
+            project_root: config.farm.data_dir.clone(),
+            action,
         })
     }
 
@@ -115,6 +196,7 @@ impl Farm {
             tracing::error!(dir = %config.farm.data_dir.display(), %error, "cannot create the data folder");
             return;
         }
+        install_hooks(&config.farm.data_dir.join(HOOKS_DIR));
         for wiki in config.wikis.values() {
             let location = repo_location(&config, &wiki.slug);
             if location.exists() {
@@ -175,6 +257,38 @@ impl Farm {
             }
         });
         config.hosts.get(&host.to_ascii_lowercase())
+    }
+}
+
+/// Writes the hooks git runs for pushes: small scripts that call this very binary, so that the
+/// checks are konbit's own code. Rewritten at every start, in case the binary moved.
+fn install_hooks(dir: &Path) {
+    let exe = match std::env::current_exe() {
+        Ok(exe) => exe,
+        Err(error) => {
+            tracing::error!(%error, "cannot find konbit's own binary; pushes will be refused");
+            return;
+        }
+    };
+    // A single-quoted shell word: every ' becomes '\''.
+    let quoted = format!("'{}'", exe.to_string_lossy().replace('\'', "'\\''"));
+    let written = std::fs::create_dir_all(dir).and_then(|()| {
+        for hook in HOOKS {
+            let path = dir.join(hook);
+            let script = format!("#!/bin/sh\nexec {quoted} hook {hook}\n");
+            let aside = dir.join(format!(".{hook}.new"));
+            std::fs::write(&aside, script)?;
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::PermissionsExt;
+                std::fs::set_permissions(&aside, std::fs::Permissions::from_mode(0o755))?;
+            }
+            std::fs::rename(&aside, &path)?;
+        }
+        Ok(())
+    });
+    if let Err(error) = written {
+        tracing::error!(dir = %dir.display(), %error, "cannot install the push hooks; pushes will be refused");
     }
 }
 

@@ -62,6 +62,48 @@ impl Lang {
         }
     }
 
+    /// Why a push was refused, for the person who pushed: which commit, which path, which
+    /// rule, and what to do about it.
+    pub fn push_refusal(self, refusal: &crate::rules::PushRefusal) -> Vec<String> {
+        use crate::rules::PushRefusal::*;
+        match (self, refusal) {
+            (Lang::Fr, OtherRef { name, branch }) => vec![
+                format!("« {name} » : seule la branche « {branch} » d’un wiki peut être poussée."),
+                format!("poussez sur elle : git push origin HEAD:{branch}"),
+            ],
+            (Lang::Fr, Deletion { branch }) => vec![format!(
+                "la branche « {branch} » ne peut pas être supprimée : c’est le wiki lui-même."
+            )],
+            (Lang::Fr, NotFastForward { branch }) => vec![
+                format!(
+                    "« {branch} » a changé depuis votre dernière récupération (quelqu’un a modifié le wiki) ; rien n’est écrasé."
+                ),
+                "récupérez ses changements puis poussez de nouveau : git pull --rebase && git push".to_owned(),
+            ],
+            (Lang::Fr, Change { commit, subject, refusal }) => vec![
+                format!("commit {} « {subject} » : {}.", commit.short(10), self.refusal(refusal)),
+                "corrigez ce commit (git commit --amend, ou git rebase -i pour un commit plus ancien), puis poussez de nouveau.".to_owned(),
+            ],
+            (Lang::En, OtherRef { name, branch }) => vec![
+                format!("“{name}”: only the branch “{branch}” of a wiki may be pushed."),
+                format!("push to it: git push origin HEAD:{branch}"),
+            ],
+            (Lang::En, Deletion { branch }) => vec![format!(
+                "the branch “{branch}” cannot be deleted: it is the wiki itself."
+            )],
+            (Lang::En, NotFastForward { branch }) => vec![
+                format!(
+                    "“{branch}” changed since you last fetched it (someone edited the wiki); nothing is overwritten."
+                ),
+                "fetch their changes, then push again: git pull --rebase && git push".to_owned(),
+            ],
+            (Lang::En, Change { commit, subject, refusal }) => vec![
+                format!("commit {} “{subject}”: {}.", commit.short(10), self.refusal(refusal)),
+                "fix that commit (git commit --amend, or git rebase -i for an older one), then push again.".to_owned(),
+            ],
+        }
+    }
+
     /// What was wrong with a malformed request, for a person.
     pub fn bad_request(self, bad: crate::error::Bad) -> &'static str {
         use crate::error::Bad::*;
@@ -129,6 +171,17 @@ impl Lang {
                 "« {path} » ne diffère de la page existante « {existing} » que par les majuscules"
             ),
             (Lang::Fr, PageExists { path }) => format!("la page « {path} » existe déjà"),
+            (Lang::Fr, NotNormalized { path }) => format!(
+                "les lettres accentuées de « {path} » ne sont pas sous leur forme composée (NFC) : renommez le fichier en tapant ses accents"
+            ),
+            (Lang::Fr, NotAFile { path }) => format!(
+                "« {path} » est un lien symbolique ou un sous-module : un wiki ne contient que des pages et des fichiers"
+            ),
+            (Lang::Fr, ChangeTooLarge { bytes, limit }) => format!(
+                "cet envoi apporte {} Mio de fichiers, au-delà de la limite de {} Mio",
+                mib(*bytes).max(1),
+                mib(*limit)
+            ),
             (Lang::En, Name { path, why }) => format!("“{path}”: {}", self.path_error(*why)),
             (Lang::En, PageAsAttachment { path }) => {
                 format!("“{path}” is a Markdown file: pages are made with the editor, not uploaded")
@@ -153,6 +206,17 @@ impl Lang {
                 format!("“{path}” differs from the existing page “{existing}” only by letter case")
             }
             (Lang::En, PageExists { path }) => format!("the page “{path}” already exists"),
+            (Lang::En, NotNormalized { path }) => format!(
+                "the accented letters of “{path}” are not in their composed form (NFC): rename the file, typing its accents"
+            ),
+            (Lang::En, NotAFile { path }) => format!(
+                "“{path}” is a symbolic link or a submodule: a wiki holds pages and files only"
+            ),
+            (Lang::En, ChangeTooLarge { bytes, limit }) => format!(
+                "this push brings {} MiB of files, over the limit of {} MiB",
+                mib(*bytes).max(1),
+                mib(*limit)
+            ),
         }
     }
 
@@ -247,6 +311,24 @@ pub struct Messages {
     pub leave_redirect: &'static str,
     pub name_taken: &'static str,
     pub refused_title: &'static str,
+    pub push_refused: &'static str,
+    pub push_pages: &'static str,
+    pub push_removed: &'static str,
+    pub push_missing_link: &'static str,
+    pub clone_with_git: &'static str,
+    pub tokens: &'static str,
+    pub tokens_help: &'static str,
+    pub token_name: &'static str,
+    pub create_token: &'static str,
+    pub token_created: &'static str,
+    pub revoke: &'static str,
+    pub created: &'static str,
+    pub last_used: &'static str,
+    pub never: &'static str,
+    pub no_tokens: &'static str,
+    pub token_empty_name: &'static str,
+    pub token_name_too_long: &'static str,
+    pub token_too_many: &'static str,
     pub nothing_saved: &'static str,
     pub delete: &'static str,
     pub delete_confirm: &'static str,
@@ -372,6 +454,24 @@ pub static FR: Messages = Messages {
     leave_redirect: "Laisser une page de redirection à l’ancien nom",
     name_taken: "Une page porte déjà ce nom :",
     refused_title: "Modification refusée",
+    push_refused: "poussée refusée, rien n’a changé dans le wiki :",
+    push_pages: "pages modifiées :",
+    push_removed: "supprimée",
+    push_missing_link: "lien vers une page qui n’existe pas encore :",
+    clone_with_git: "Cloner avec git",
+    tokens: "Jetons personnels pour git",
+    tokens_help: "Un jeton remplace votre mot de passe quand git le demande (git clone, git push). Il n’est montré qu’une fois : copiez-le tout de suite. Révoquez-le s’il est perdu.",
+    token_name: "Nom du jeton (par exemple : portable)",
+    create_token: "Créer un jeton",
+    token_created: "Votre nouveau jeton — copiez-le maintenant, il ne sera plus affiché :",
+    revoke: "Révoquer",
+    created: "Créé",
+    last_used: "Dernière utilisation",
+    never: "jamais",
+    no_tokens: "Aucun jeton.",
+    token_empty_name: "Donnez un nom au jeton.",
+    token_name_too_long: "Ce nom est trop long (60 caractères au plus, sans caractère de contrôle).",
+    token_too_many: "Vous avez déjà 20 jetons : révoquez-en un d’abord.",
     nothing_saved: "Rien n’a été enregistré :",
     delete: "Supprimer",
     delete_confirm: "Supprimer cette page ? Elle restera consultable dans l’historique du wiki.",
@@ -509,6 +609,24 @@ pub static EN: Messages = Messages {
     leave_redirect: "Leave a redirect page at the old name",
     name_taken: "A page already has this name:",
     refused_title: "Change refused",
+    push_refused: "push refused, nothing changed in the wiki:",
+    push_pages: "pages changed:",
+    push_removed: "removed",
+    push_missing_link: "link to a page that does not exist yet:",
+    clone_with_git: "Clone with git",
+    tokens: "Personal tokens for git",
+    tokens_help: "A token stands in for your password when git asks for it (git clone, git push). It is shown once: copy it now. Revoke it if it is lost.",
+    token_name: "Token name (for example: laptop)",
+    create_token: "Create a token",
+    token_created: "Your new token — copy it now, it will not be shown again:",
+    revoke: "Revoke",
+    created: "Created",
+    last_used: "Last used",
+    never: "never",
+    no_tokens: "No tokens.",
+    token_empty_name: "Give the token a name.",
+    token_name_too_long: "This name is too long (60 characters at most, no control characters).",
+    token_too_many: "You already have 20 tokens: revoke one first.",
     nothing_saved: "Nothing was saved:",
     delete: "Delete",
     delete_confirm: "Delete this page? It will remain in the wiki’s history.",

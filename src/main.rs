@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use konbit::farm::Farm;
-use konbit::web::{self, AppState};
+use konbit::web::{self, AppState, GitServer};
 
 /// A wiki farm: many git-backed Markdown wikis, one member roster.
 #[derive(Parser)]
@@ -42,6 +42,12 @@ enum Command {
     },
     /// Read a password on standard input and print its argon2id PHC string, for roster.toml.
     HashPassword,
+    /// Run one of the hooks git calls during a push (installed by `serve`; not for people).
+    #[command(hide = true)]
+    Hook {
+        /// pre-receive or post-receive.
+        name: String,
+    },
 }
 
 fn main() -> anyhow::Result<()> {
@@ -68,6 +74,7 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::Hook { name } => std::process::exit(konbit::hook::run(&name)),
         Command::HashPassword => {
             let mut password = String::new();
             std::io::stdin()
@@ -130,6 +137,7 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
         let state = Arc::new(AppState {
             farm: Arc::new(farm),
             sessions: Default::default(),
+            git: GitServer::detect(),
         });
         web::serve(state, listener, shutdown_signal())
             .await

@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use unicode_normalization::UnicodeNormalization;
 
+use crate::object_id::ObjectId;
 use crate::page_path::{PagePath, PathError};
 
 /// Names tried, in order, for a wiki's home page.
@@ -202,6 +203,30 @@ pub enum Refusal {
     CaseClash { path: PagePath, existing: PagePath },
     /// A page moved onto one that exists.
     PageExists { path: PagePath },
+    /// A name whose letters are not in their composed Unicode form (NFC), as some systems
+    /// write them: the same name would then exist twice.
+    NotNormalized { path: String },
+    /// A symbolic link or a submodule: a wiki holds pages and files only.
+    NotAFile { path: String },
+    /// More bytes of files than one change may bring.
+    ChangeTooLarge { bytes: usize, limit: usize },
+}
+
+/// Why a `git push` is refused: a rule about refs, or a commit that breaks a rule above.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PushRefusal {
+    /// Only the wiki's branch may be updated.
+    OtherRef { name: String, branch: String },
+    /// The branch may not be deleted.
+    Deletion { branch: String },
+    /// The push does not contain the branch as it is: someone changed the wiki meanwhile.
+    NotFastForward { branch: String },
+    /// A commit breaks a rule of what a wiki may hold.
+    Change {
+        commit: ObjectId,
+        subject: String,
+        refusal: Refusal,
+    },
 }
 
 /// Judges a change to the files of `listing`: the first rule it breaks, or `Ok`.
@@ -224,6 +249,11 @@ pub fn check(listing: &Listing, changes: &[Change], limits: Limits) -> Result<()
             path: stored.clone(),
             why,
         })?;
+        if normalized != *stored {
+            return Err(Refusal::NotNormalized {
+                path: stored.clone(),
+            });
+        }
         if page_of_file(&normalized).is_some() {
             if std::str::from_utf8(bytes).is_err() {
                 return Err(Refusal::PageNotText {
@@ -416,6 +446,13 @@ mod tests {
                 }),
             ),
             (vec![Change::Delete("Home.md".into())], None),
+            (
+                vec![put("Cafe\u{301}.md", b"x")],
+                Some(Refusal::NotNormalized {
+                    path: "Cafe\u{301}.md".into(),
+                }),
+            ),
+            (vec![put("Caf\u{e9}.md", b"x")], None),
         ];
         let listing = listing();
         for (changes, expected) in cases {

@@ -65,6 +65,16 @@ impl Location {
             })
     }
 
+    /// Opens the repository with the objects of a push still in quarantine (the folder git
+    /// names in `GIT_QUARANTINE_PATH` while its pre-receive hook runs) readable beside its own.
+    pub fn open_with_quarantine(&self, quarantine: &Path) -> Result<Repo> {
+        let repo = self.open()?;
+        repo.repo
+            .odb()?
+            .add_disk_alternate(&quarantine.to_string_lossy())?;
+        Ok(repo)
+    }
+
     pub fn exists(&self) -> bool {
         self.0.exists()
     }
@@ -134,7 +144,21 @@ pub struct Changed {
     pub path: String,
     pub before: bool,
     pub after: bool,
+    /// The file's blob in the new tree.
+    pub blob: Option<ObjectId>,
+    /// What the new tree holds at this path when it is not a plain file.
+    pub special: Option<Special>,
 }
+
+/// Tree entries that are not plain files, which a wiki does not hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Special {
+    Symlink,
+    Submodule,
+}
+
+/// Git's file modes for a symbolic link and a submodule (a commit inside a tree).
+const MODE_SYMLINK: i32 = 0o120000;
 
 /// Someone else moved the branch first: the caller starts again from the new head.
 pub struct Moved;
@@ -364,8 +388,24 @@ impl Repo {
         }
     }
 
+    /// The commits reachable from `new` and not from `old`, parents before children.
+    pub fn new_commits(&self, new: ObjectId, old: Option<ObjectId>) -> Result<Vec<ObjectId>> {
+        let mut walk = self.repo.revwalk()?;
+        walk.set_sorting(git2::Sort::TOPOLOGICAL | git2::Sort::REVERSE)?;
+        walk.push(oid(new))?;
+        if let Some(old) = old {
+            walk.hide(oid(old))?;
+        }
+        walk.map(|commit| Ok(id(commit?))).collect()
+    }
+
+    /// The commit a commit-ish revision names, if it is one (a push names commits by id).
+    pub fn is_commit(&self, commit: ObjectId) -> bool {
+        self.repo.find_commit(oid(commit)).is_ok()
+    }
+
     /// The branch HEAD names (`refs/heads/main` for repositories konbit created).
-    fn branch(&self) -> Result<String> {
+    pub fn branch(&self) -> Result<String> {
         let head = self.repo.find_reference("HEAD")?;
         // Reads follow HEAD; writes must move the same branch, or saves would vanish.
         head.symbolic_target().map(str::to_owned).ok_or_else(|| {
@@ -492,11 +532,11 @@ fn compare_trees(
     prefix: &str,
     changed: &mut Vec<Changed>,
 ) -> Result<()> {
-    type Entry = (Oid, Option<ObjectType>);
+    type Entry = (Oid, Option<ObjectType>, i32);
     let entries = |tree: Option<&Tree>| -> BTreeMap<String, Entry> {
         tree.map(|tree| {
             tree.iter()
-                .filter_map(|e| Some((e.name()?.to_owned(), (e.id(), e.kind()))))
+                .filter_map(|e| Some((e.name()?.to_owned(), (e.id(), e.kind(), e.filemode()))))
                 .collect()
         })
         .unwrap_or_default()
@@ -517,7 +557,7 @@ fn compare_trees(
         if is_tree(a) || is_tree(b) {
             let sub = |e: Option<&Entry>| -> Result<Option<Tree<'_>>> {
                 Ok(match e {
-                    Some((id, Some(ObjectType::Tree))) => Some(repo.find_tree(*id)?),
+                    Some((id, Some(ObjectType::Tree), _)) => Some(repo.find_tree(*id)?),
                     _ => None,
                 })
             };
@@ -530,11 +570,18 @@ fn compare_trees(
                 changed,
             )?;
         }
-        if is_blob(a) || is_blob(b) {
+        let special = match b {
+            Some((_, Some(ObjectType::Commit), _)) => Some(Special::Submodule),
+            Some((_, Some(ObjectType::Blob), MODE_SYMLINK)) => Some(Special::Symlink),
+            _ => None,
+        };
+        if is_blob(a) || is_blob(b) || special.is_some() {
             changed.push(Changed {
                 path,
                 before: is_blob(a),
                 after: is_blob(b),
+                blob: b.filter(|e| e.1 == Some(ObjectType::Blob)).map(|e| id(e.0)),
+                special,
             });
         }
     }

@@ -34,15 +34,39 @@ pub struct Membership<'a> {
     pub role: Role,
 }
 
+/// A personal token as its owner sees it.
+pub struct TokenRow<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub created: &'a str,
+    pub last_used: Option<&'a str>,
+}
+
+/// What the account page shows.
+pub struct AccountPage<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub memberships: &'a [Membership<'a>],
+    pub farm_admin: bool,
+    pub tokens: &'a [TokenRow<'a>],
+    /// A token just made, shown this once.
+    pub new_token: Option<&'a str>,
+    /// Why a token could not be made.
+    pub token_error: Option<&'a str>,
+    /// The token name typed, kept when refused.
+    pub token_name: &'a str,
+}
+
 /// `/account`.
-pub fn account(
-    chrome: &Chrome,
-    name: &str,
-    email: &str,
-    memberships: &[Membership],
-    farm_admin: bool,
-) -> Markup {
+pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
     let t = chrome.t();
+    let AccountPage {
+        name,
+        email,
+        memberships,
+        farm_admin,
+        ..
+    } = *page;
     layout(
         chrome,
         t.account,
@@ -58,6 +82,48 @@ pub fn account(
                     @for m in memberships {
                         li { (m.organisation) " — " (role_label(t, m.role)) }
                     }
+                }
+            }
+            section.tokens {
+                h2 { (t.tokens) }
+                p { (t.tokens_help) }
+                @if let Some(token) = page.new_token {
+                    div.notice role="status" {
+                        p { (t.token_created) }
+                        pre.token { code { (token) } }
+                    }
+                }
+                @if page.tokens.is_empty() {
+                    p.empty { (t.no_tokens) }
+                } @else {
+                    table.listing.tokens {
+                        thead { tr { th { (t.token_name) } th { (t.created) } th { (t.last_used) } th { (t.actions) } } }
+                        tbody {
+                            @for token in page.tokens {
+                                tr {
+                                    td.token-name { (token.name) }
+                                    td { (token.created) }
+                                    td { (token.last_used.unwrap_or(t.never)) }
+                                    td.actions {
+                                        form.inline method="post" action="/account/tokens/revoke" {
+                                            input type="hidden" name="csrf" value=(chrome.csrf);
+                                            input type="hidden" name="id" value=(token.id);
+                                            button type="submit" { (t.revoke) }
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if let Some(error) = page.token_error {
+                    p.error role="alert" { (error) }
+                }
+                form.stack method="post" action="/account/tokens" {
+                    input type="hidden" name="csrf" value=(chrome.csrf);
+                    label for="token-name" { (t.token_name) }
+                    input #token-name type="text" name="name" maxlength="60" value=(page.token_name) required;
+                    button.primary type="submit" { (t.create_token) }
                 }
             }
         },

@@ -182,6 +182,7 @@ pub fn page_index(
     pages: &[&str],
     files: &[&str],
     can_write: bool,
+    clone_url: &str,
 ) -> Markup {
     let t = chrome.t();
     layout(
@@ -189,6 +190,11 @@ pub fn page_index(
         t.pages,
         html! {
             h1 { (t.pages) }
+            p.clone-url {
+                label for="clone-url" { (t.clone_with_git) }
+                " "
+                input #clone-url type="text" readonly value={ "git clone " (clone_url) };
+            }
             @if can_write {
                 form.inline.new-page method="get" action=(urls::new_page(prefix)) {
                     label for="new-page" { (t.page_name) }

@@ -5,9 +5,11 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::dates::format_date;
 use crate::error::{Bad, Error};
 use crate::i18n::Lang;
-use crate::views::{self, Membership};
+use crate::tokens;
+use crate::views::{self, Membership, TokenRow};
 
 use super::form::{self, csrf_form};
 use super::session::{self, is_local_path};
@@ -127,7 +129,19 @@ pub async fn logout(
     redirect_with_cookie("/", &cookie)
 }
 
-pub async fn account(caller: Caller) -> Result<Response, Error> {
+pub async fn account(State(state): State<SharedState>, caller: Caller) -> Result<Response, Error> {
+    render_account(&state, &caller, None, None, "", StatusCode::OK).await
+}
+
+/// The account page, with a token just made or the reason one was not.
+async fn render_account(
+    state: &SharedState,
+    caller: &Caller,
+    new_token: Option<&str>,
+    token_error: Option<&str>,
+    token_name: &str,
+    status: StatusCode,
+) -> Result<Response, Error> {
     let Some(login) = caller.actor.login() else {
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
@@ -141,17 +155,98 @@ pub async fn account(caller: Caller) -> Result<Response, Error> {
             role,
         })
         .collect();
-    Ok(views::account(
-        &caller.chrome(None),
-        &person.name,
-        &person.email,
-        &memberships,
-        person.farm_admin,
-    )
-    .into_response())
+    let (farm, owner) = (state.farm.clone(), login.to_owned());
+    let tokens = blocking(move || farm.tokens().list(&owner)).await?;
+    let dates: Vec<(String, Option<String>)> = tokens
+        .iter()
+        .map(|token| (format_date(token.created), token.last_used.map(format_date)))
+        .collect();
+    let rows: Vec<TokenRow> = tokens
+        .iter()
+        .zip(&dates)
+        .map(|(token, (created, last_used))| TokenRow {
+            id: &token.id,
+            name: &token.name,
+            created,
+            last_used: last_used.as_deref(),
+        })
+        .collect();
+    let page = views::AccountPage {
+        name: &person.name,
+        email: &person.email,
+        memberships: &memberships,
+        farm_admin: person.farm_admin,
+        tokens: &rows,
+        new_token,
+        token_error,
+        token_name,
+    };
+    Ok((status, views::account(&caller.chrome(None), &page)).into_response())
 }
 
-csrf_form!(LoginForm, CsrfForm, LangForm);
+#[derive(Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+}
+
+/// `POST /account/tokens`: makes a personal token and shows it, once.
+pub async fn create_token(
+    State(state): State<SharedState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, Error> {
+    let login = caller.actor.login().ok_or(Error::Forbidden)?.to_owned();
+    let submitted: TokenForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let (farm, name) = (state.farm.clone(), submitted.name.clone());
+    let owner = login.clone();
+    let made = blocking(move || farm.tokens().create(&owner, &name)).await?;
+    let t = caller.lang.messages();
+    match made {
+        Ok(token) => {
+            tracing::info!(%login, name = %submitted.name.trim(), "personal token created");
+            render_account(&state, &caller, Some(&token), None, "", StatusCode::OK).await
+        }
+        Err(refused) => {
+            let why = match refused {
+                tokens::Refused::EmptyName => t.token_empty_name,
+                tokens::Refused::NameTooLong => t.token_name_too_long,
+                tokens::Refused::TooMany => t.token_too_many,
+            };
+            let status = StatusCode::BAD_REQUEST;
+            render_account(&state, &caller, None, Some(why), &submitted.name, status).await
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    id: String,
+}
+
+/// `POST /account/tokens/revoke`: the token stops working at the next request.
+pub async fn revoke_token(
+    State(state): State<SharedState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, Error> {
+    let login = caller.actor.login().ok_or(Error::Forbidden)?.to_owned();
+    let submitted: RevokeForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let farm = state.farm.clone();
+    let owner = login.clone();
+    let revoked = blocking(move || farm.tokens().revoke(&owner, &submitted.id)).await?;
+    if revoked {
+        tracing::info!(%login, "personal token revoked");
+    }
+    Ok(Redirect::to("/account").into_response())
+}
+
+csrf_form!(LoginForm, CsrfForm, LangForm, TokenForm, RevokeForm);
 
 #[derive(Deserialize)]
 pub struct LangForm {

@@ -24,7 +24,14 @@ use super::error::{self, ErrorMark};
 use super::session;
 
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
-const FARM_PATHS: [&str; 5] = ["/login", "/logout", "/account", "/_lang", "/_theme/"];
+const FARM_PATHS: [&str; 6] = [
+    "/login",
+    "/logout",
+    "/account",
+    "/account/",
+    "/_lang",
+    "/_theme/",
+];
 
 /// Content-Security-Policy of konbit's own pages: no script at all, styles and images from the
 /// farm (images also from https and data: URLs, as Markdown pages embed them).

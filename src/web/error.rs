@@ -28,15 +28,17 @@ fn status(error: &Error) -> StatusCode {
         Error::NotFound => StatusCode::NOT_FOUND,
         Error::BadRequest(_) | Error::BadName(_) => StatusCode::BAD_REQUEST,
         Error::Refused(refusal) => match refusal {
-            Refusal::PageTooLarge { .. } | Refusal::FileTooLarge { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
+            Refusal::PageTooLarge { .. }
+            | Refusal::FileTooLarge { .. }
+            | Refusal::ChangeTooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Refusal::FolderTaken { .. }
             | Refusal::CaseClash { .. }
             | Refusal::PageExists { .. } => StatusCode::CONFLICT,
             Refusal::Name { .. }
             | Refusal::PageAsAttachment { .. }
-            | Refusal::PageNotText { .. } => StatusCode::BAD_REQUEST,
+            | Refusal::PageNotText { .. }
+            | Refusal::NotNormalized { .. }
+            | Refusal::NotAFile { .. } => StatusCode::BAD_REQUEST,
         },
         Error::Forbidden => StatusCode::FORBIDDEN,
         Error::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,

@@ -14,6 +14,7 @@ mod edit;
 mod error;
 mod files;
 mod form;
+mod git;
 mod history;
 mod pages;
 mod scope;
@@ -33,12 +34,14 @@ use session::Sessions;
 
 pub use context::Caller;
 pub use error::ErrorMark;
+pub use git::GitServer;
 pub use scope::WikiRequest;
 
 /// What every handler shares.
 pub struct AppState {
     pub farm: Arc<Farm>,
     pub sessions: Sessions,
+    pub git: GitServer,
 }
 
 pub type SharedState = Arc<AppState>;
@@ -55,6 +58,8 @@ pub fn router(state: SharedState) -> Router {
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
+        .route("/account/tokens", post(account::create_token))
+        .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
         // Every farm-wide form is small.
@@ -119,7 +124,21 @@ pub async fn serve(
     // route is chosen.
     let context = axum::middleware::from_fn_with_state(state.clone(), context::context);
     let html = tower_layer::Layer::layer(&context, router(state.clone()));
-    let app = Router::new().fallback_service(html);
+    // git's smart HTTP (`/{wiki}.git/…`) is answered beside the HTML surfaces, outside their
+    // middleware: no session, no CSRF cookie, no HTML error page, streamed bodies.
+    let git = Router::new()
+        .fallback(git::handle)
+        .with_state(state.clone());
+    let app = tower::service_fn(move |request: Request| {
+        let (git, html) = (git.clone(), html.clone());
+        async move {
+            if git::is_git_path(request.uri().path()) {
+                tower::ServiceExt::oneshot(git, request).await
+            } else {
+                tower::ServiceExt::oneshot(html, request).await
+            }
+        }
+    });
     let result = axum::serve(
         listener,
         axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),

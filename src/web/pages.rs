@@ -230,7 +230,16 @@ pub async fn index(caller: Caller, wiki: WikiRequest) -> Result<Response> {
     let pages: Vec<&str> = listing.pages.keys().map(PagePath::as_str).collect();
     let files: Vec<&str> = listing.files.keys().map(PagePath::as_str).collect();
     let chrome = wiki.chrome(&caller)?;
-    Ok(views::page_index(&chrome, &wiki.prefix, &pages, &files, wiki.can_write()).into_response())
+    let clone_url = format!("{}/{}.git", caller.origin, wiki.slug);
+    let page = views::page_index(
+        &chrome,
+        &wiki.prefix,
+        &pages,
+        &files,
+        wiki.can_write(),
+        &clone_url,
+    );
+    Ok(page.into_response())
 }
 
 /// `GET /{wiki}/_raw/{page}`: the Markdown as stored.

@@ -6,6 +6,7 @@
 //! compare-and-swap loop (`write.rs`). This module knows nothing of HTTP or sessions; every git2
 //! call is in `store`.
 
+mod push;
 mod write;
 
 use std::sync::Arc;
@@ -22,6 +23,7 @@ use crate::store::{Location, Repo};
 
 pub use crate::derived::Activity;
 pub use crate::store::{Head, Revision};
+pub use push::{PushReport, RefUpdate, parse_updates};
 pub use write::{Conflict, SaveOutcome};
 
 /// A wiki that the actor may read, at the configuration of the request.

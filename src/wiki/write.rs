@@ -60,7 +60,7 @@ pub fn normalize_text(text: &str) -> String {
 }
 
 impl Wiki<'_> {
-    fn require(&self, action: Action) -> Result<()> {
+    pub(super) fn require(&self, action: Action) -> Result<()> {
         if self.can(action) {
             Ok(())
         } else {
@@ -68,7 +68,7 @@ impl Wiki<'_> {
         }
     }
 
-    fn limits(&self) -> Limits {
+    pub(super) fn limits(&self) -> Limits {
         Limits {
             max_page_bytes: self.config.farm.max_page_bytes,
             max_file_bytes: self.config.farm.max_upload_bytes,

@@ -21,14 +21,14 @@ const LAYERS: &[&[&str]] = &[
     ],
     &["rules", "urls"],
     &["error"],
-    &["i18n"],
+    &["i18n", "tokens"],
     &["config"],
     &["access"],
     &["store"],
     &["derived"],
     &["wiki"],
     &["farm"],
-    &["views"],
+    &["views", "hook"],
     &["web"],
 ];
 

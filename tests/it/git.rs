@@ -1,0 +1,545 @@
+//! git over HTTP: the real `git` client (private HOME, no user configuration, no prompts)
+//! clones and pushes against the real server; who may do what is the same policy as the web's,
+//! and every refused push names its reason in `remote:` lines and changes nothing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use crate::harness::{Farm, PASSWORD, Server, Wiki};
+
+/// A wiki `w` of `coop` (members), a public `pub` and a private `priv` of `coop`, and a private
+/// `other` of another organisation. `eve` edits coop's wikis, `rita` reads them, `olga` belongs
+/// to the other organisation.
+fn farm() -> Farm {
+    Farm::new()
+        .person("eve")
+        .person("rita")
+        .person("olga")
+        .organisation("coop", "La Coop", &[("eve", "editor"), ("rita", "reader")])
+        .organisation("autre", "Autre", &[("olga", "admin")])
+        .wiki(
+            Wiki::new("w", "coop", "members")
+                .page("Home", "# Accueil\n\nBienvenue.\n")
+                .page("Guides/Un", "# Un\n"),
+        )
+        .wiki(Wiki::new("pub", "coop", "public").page("Home", "# Public\n\nmarker-pub\n"))
+        .wiki(Wiki::new("priv", "coop", "private").page("Home", "# Privé\n"))
+        .wiki(Wiki::new("other", "autre", "private").page("Home", "# Autre\n"))
+}
+
+/// A person's git, in a folder of the farm's temporary tree.
+struct Git {
+    home: PathBuf,
+    base: String,
+}
+
+impl Git {
+    fn new(server: &Server) -> Git {
+        let home = server.dir().path().join("git-home");
+        std::fs::create_dir_all(&home).expect("creating the git home");
+        Git {
+            home,
+            base: server.base().to_owned(),
+        }
+    }
+
+    /// The URL of a wiki's repository, with credentials when given.
+    fn url(&self, slug: &str, credentials: Option<(&str, &str)>) -> String {
+        match credentials {
+            Some((login, secret)) => {
+                let host = self.base.trim_start_matches("http://");
+                let secret = percent_encoding::utf8_percent_encode(
+                    secret,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                format!("http://{login}:{secret}@{host}/{slug}.git")
+            }
+            None => format!("{}/{slug}.git", self.base),
+        }
+    }
+
+    fn run(&self, dir: &Path, args: &[&str]) -> Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_AUTHOR_NAME", "Eve Poussée")
+            .env("GIT_AUTHOR_EMAIL", "eve@example.org")
+            .env("GIT_COMMITTER_NAME", "Eve Poussée")
+            .env("GIT_COMMITTER_EMAIL", "eve@example.org")
+            .stdin(Stdio::null())
+            .output()
+            .expect("running git (is it installed?)")
+    }
+
+    /// Runs git and expects success; returns its standard error (where `remote:` lines go).
+    #[track_caller]
+    fn ok(&self, dir: &Path, args: &[&str]) -> String {
+        let output = self.run(dir, args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "git {args:?} failed:\n{stderr}");
+        stderr
+    }
+
+    /// Runs git and expects failure; returns its standard error.
+    #[track_caller]
+    fn fails(&self, dir: &Path, args: &[&str]) -> String {
+        let output = self.run(dir, args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            !output.status.success(),
+            "git {args:?} succeeded:\n{stderr}"
+        );
+        stderr
+    }
+
+    /// Clones a wiki into a new folder; returns the folder.
+    #[track_caller]
+    fn clone(&self, slug: &str, credentials: Option<(&str, &str)>, folder: &str) -> PathBuf {
+        let target = self.home.join(folder);
+        let url = self.url(slug, credentials);
+        self.ok(&self.home, &["clone", "--quiet", &url, folder]);
+        target
+    }
+}
+
+fn write(dir: &Path, file: &str, text: &str) {
+    let path = dir.join(file);
+    std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
+    std::fs::write(path, text).expect("writing a file");
+}
+
+fn head(server: &Server, slug: &str) -> String {
+    server.dir().git_in(slug, &["rev-parse", "HEAD"])
+}
+
+#[tokio::test]
+async fn a_visitor_clones_a_public_wiki_with_every_protocol_and_depth() {
+    let server = farm().start();
+    let git = Git::new(&server);
+    let plain = git.clone("pub", None, "plain");
+    assert_eq!(
+        std::fs::read_to_string(plain.join("Home.md")).expect("cloned"),
+        "# Public\n\nmarker-pub\n"
+    );
+    for (folder, options) in [
+        ("v0", vec!["-c", "protocol.version=0"]),
+        ("v2", vec!["-c", "protocol.version=2"]),
+        ("shallow", vec!["--depth", "1"]),
+        ("partial", vec!["--filter=blob:none"]),
+    ] {
+        let url = git.url("pub", None);
+        let mut args = vec!["clone", "--quiet"];
+        args.extend(options.iter().copied());
+        args.extend([url.as_str(), folder]);
+        // `-c` options go before the subcommand.
+        let args: Vec<&str> = if options[0] == "-c" {
+            let mut reordered = options.clone();
+            reordered.extend(["clone", "--quiet", url.as_str(), folder]);
+            reordered
+        } else {
+            args
+        };
+        git.ok(&git.home, &args);
+        assert!(git.home.join(folder).join("Home.md").exists(), "{folder}");
+    }
+    // The page index says how to clone.
+    let index = server.browser().get("/pub/_pages").await.expect(200);
+    assert!(
+        index
+            .text
+            .contains(&format!("value=\"git clone {}/pub.git\"", server.base())),
+        "{}",
+        index.text
+    );
+}
+
+/// The answer to a git request, as a client without credentials gets it.
+async fn answer(server: &Server, path: &str) -> (u16, Option<String>, String) {
+    let reply = server.browser().get(path).await;
+    (
+        reply.status,
+        reply.header("www-authenticate").map(str::to_owned),
+        reply.text,
+    )
+}
+
+#[tokio::test]
+async fn private_and_missing_wikis_answer_alike_and_outsiders_get_not_found() {
+    let server = farm().start();
+    let refs = "/info/refs?service=git-upload-pack";
+    // A visitor: the same challenge for a private wiki, a members wiki and a wiki that does not
+    // exist.
+    let private = answer(&server, &format!("/priv.git{refs}")).await;
+    assert_eq!(private.0, 401);
+    assert!(
+        private
+            .1
+            .as_deref()
+            .is_some_and(|h| h.starts_with("Basic "))
+    );
+    for other in ["w", "nosuch"] {
+        assert_eq!(
+            answer(&server, &format!("/{other}.git{refs}")).await,
+            private,
+            "{other}"
+        );
+    }
+    // Someone of another organisation: a private wiki answers like a missing one.
+    let git = Git::new(&server);
+    let refused = git.fails(
+        &git.home,
+        &["clone", &git.url("priv", Some(("olga", PASSWORD))), "x"],
+    );
+    let missing = git.fails(
+        &git.home,
+        &["clone", &git.url("nosuch", Some(("olga", PASSWORD))), "x"],
+    );
+    assert!(refused.contains("not found"), "{refused}");
+    assert_eq!(
+        refused.replace("priv.git", "SLUG"),
+        missing.replace("nosuch.git", "SLUG")
+    );
+    // A members wiki is readable by anyone on the roster, with a password.
+    git.clone("w", Some(("olga", PASSWORD)), "members");
+    // A wrong password is a new challenge, and the log says so.
+    let wrong = git.fails(
+        &git.home,
+        &["clone", &git.url("w", Some(("eve", "wrong"))), "z"],
+    );
+    assert!(wrong.contains("Authentication failed"), "{wrong}");
+    server.wait_for_log("git sign-in refused", crate::harness::PATIENCE);
+}
+
+#[tokio::test]
+async fn an_editor_pushes_and_the_web_shows_it_at_once() {
+    let server = farm().start();
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("eve", PASSWORD)), "work");
+    write(
+        &work,
+        "Réunions/Compte rendu.md",
+        "# Compte rendu\n\nVoir [[Ordre du jour]].\n",
+    );
+    git.ok(&work, &["add", "-A"]);
+    git.ok(
+        &work,
+        &["commit", "--quiet", "-m", "Compte rendu de la réunion"],
+    );
+    let pushed = git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+    // The push lists the pages it changed and warns about a link to a missing page.
+    assert!(
+        pushed.contains("remote: konbit:   /w/R%C3%A9unions/Compte%20rendu"),
+        "{pushed}"
+    );
+    assert!(
+        pushed.contains("Réunions/Compte rendu → Ordre du jour"),
+        "{pushed}"
+    );
+    // The moment the push returns, the page is on the web and in recent changes, by its author.
+    let mut eve = server.browser();
+    eve.sign_in("eve", PASSWORD).await;
+    let page = eve.get("/w/R%C3%A9unions/Compte%20rendu").await.expect(200);
+    assert!(page.text.contains("Voir"), "{}", page.text);
+    let recent = eve.get("/w/_recent").await.expect(200);
+    assert!(
+        recent.text.contains("Compte rendu de la réunion"),
+        "{}",
+        recent.text
+    );
+    assert!(
+        recent.text.contains("Eve Poussée"),
+        "the commit keeps its author"
+    );
+    let log = server.dir().git_in("w", &["log", "-1", "--format=%an|%s"]);
+    assert_eq!(log, "Eve Poussée|Compte rendu de la réunion");
+}
+
+#[tokio::test]
+async fn a_reader_may_clone_but_not_push() {
+    let server = farm().start();
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("rita", PASSWORD)), "work");
+    let before = head(&server, "w");
+    write(&work, "Lecture.md", "# Lecture\n");
+    git.ok(&work, &["add", "-A"]);
+    git.ok(&work, &["commit", "--quiet", "-m", "essai"]);
+    let refused = git.fails(&work, &["push", "origin", "HEAD"]);
+    assert!(refused.contains("403"), "{refused}");
+    assert_eq!(head(&server, "w"), before, "nothing changed");
+}
+
+#[tokio::test]
+async fn personal_tokens_clone_and_push_until_revoked() {
+    let server = farm().start();
+    let mut eve = server.browser();
+    eve.sign_in("eve", PASSWORD).await;
+    let account = eve.get("/account").await.expect(200);
+    let created = eve
+        .post_form(
+            "/account/tokens",
+            &[("csrf", &account.csrf()), ("name", "portable")],
+        )
+        .await
+        .expect(200);
+    let start = created.text.find("konbit_").expect("the token is shown");
+    let token: String = created.text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    // Shown once: the account page lists its name, never the token again.
+    let listed = eve.get("/account").await.expect(200);
+    assert!(
+        listed
+            .text
+            .contains("<td class=\"token-name\">portable</td>"),
+        "{}",
+        listed.text
+    );
+    assert!(!listed.text.contains(&token));
+    let stored = std::fs::read_to_string(server.dir().data_dir().join("tokens.toml"))
+        .expect("tokens are kept in the data folder");
+    assert!(!stored.contains(&token), "only a hash is stored");
+
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("eve", &token)), "work");
+    write(&work, "Par jeton.md", "# Par jeton\n");
+    git.ok(&work, &["add", "-A"]);
+    git.ok(&work, &["commit", "--quiet", "-m", "par jeton"]);
+    git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+    assert!(
+        server
+            .dir()
+            .git_in("w", &["ls-tree", "--name-only", "HEAD"])
+            .contains("Par jeton.md")
+    );
+
+    // Revoked: the next request is refused.
+    let listed = eve.get("/account").await.expect(200);
+    let id = listed.field("id");
+    eve.post_form(
+        "/account/tokens/revoke",
+        &[("csrf", &listed.csrf()), ("id", &id)],
+    )
+    .await
+    .expect(303);
+    write(&work, "Après.md", "# Après\n");
+    git.ok(&work, &["add", "-A"]);
+    git.ok(&work, &["commit", "--quiet", "-m", "après révocation"]);
+    let refused = git.fails(&work, &["push", "origin", "HEAD"]);
+    assert!(refused.contains("Authentication failed"), "{refused}");
+    let after = eve.get("/account").await.expect(200);
+    assert!(
+        !after.text.contains("token-name\">portable"),
+        "{}",
+        after.text
+    );
+}
+
+/// Commits `files` in a fresh clone of `w` by eve, pushes, and returns git's standard error.
+fn refused_push(server: &Server, git: &Git, folder: &str, prepare: impl FnOnce(&Path)) -> String {
+    let work = git.clone("w", Some(("eve", PASSWORD)), folder);
+    prepare(&work);
+    git.ok(
+        &work,
+        &[
+            "commit",
+            "--quiet",
+            "--allow-empty",
+            "-m",
+            &format!("commit {folder}"),
+        ],
+    );
+    let before = head(server, "w");
+    let refused = git.fails(&work, &["push", "origin", "HEAD:main"]);
+    assert_eq!(
+        head(server, "w"),
+        before,
+        "{folder}: the branch did not move"
+    );
+    refused
+}
+
+#[tokio::test]
+async fn every_rule_refuses_a_push_with_its_reason_and_changes_nothing() {
+    let server = Farm::new()
+        .person("eve")
+        .organisation("coop", "La Coop", &[("eve", "editor")])
+        .wiki(
+            Wiki::new("w", "coop", "members")
+                .page("Home", "# Accueil\n")
+                .page("Guides/Un", "# Un\n"),
+        )
+        .start();
+    let git = Git::new(&server);
+    // (case, the file it adds, what the refusal must say)
+    let cases: [(&str, &str, Vec<u8>, &str); 6] = [
+        ("reserved", "_brouillon.md", b"x".to_vec(), "_brouillon.md"),
+        ("case", "home.md", b"x".to_vec(), "home"),
+        ("nfd", "Cafe\u{301}.md", b"x".to_vec(), "NFC"),
+        ("binary page", "Binaire.md", vec![0xff, 0xfe, 0x00], "UTF-8"),
+        ("big page", "Grande.md", vec![b'a'; 1025 * 1024], "1024 Kio"),
+        ("control", "a\u{1}b.txt", b"x".to_vec(), "contrôle"),
+    ];
+    for (name, file, bytes, expected) in cases {
+        let folder = name.replace(' ', "-");
+        let refused = refused_push(&server, &git, &folder, move |work| {
+            std::fs::write(work.join(file), bytes).expect("write");
+            git_add(work);
+        });
+        assert!(
+            refused.contains("remote: konbit: poussée refusée"),
+            "{name}: {refused}"
+        );
+        assert!(
+            refused.contains(expected),
+            "{name}: expected {expected:?} in:\n{refused}"
+        );
+        assert!(
+            refused.contains(&format!("commit {folder}")),
+            "{name} names the commit: {refused}"
+        );
+    }
+
+    // A symbolic link and a submodule are not files.
+    let refused = refused_push(&server, &git, "symlink", |work| {
+        std::os::unix::fs::symlink("Home.md", work.join("Lien.md")).expect("symlink");
+        git_add(work);
+    });
+    assert!(refused.contains("lien symbolique"), "{refused}");
+    let refused = refused_push(&server, &git, "submodule", |work| {
+        let id = "0123456789012345678901234567890123456789";
+        let status = Command::new("git")
+            .args([
+                "update-index",
+                "--add",
+                "--cacheinfo",
+                &format!("160000,{id},module"),
+            ])
+            .current_dir(work)
+            .status()
+            .expect("git update-index");
+        assert!(status.success());
+    });
+    assert!(refused.contains("sous-module"), "{refused}");
+
+    // Another branch, a deletion, a rewrite of history.
+    let work = git.clone("w", Some(("eve", PASSWORD)), "refs");
+    let refused = git.fails(&work, &["push", "origin", "HEAD:refs/heads/autre"]);
+    assert!(refused.contains("seule la branche « main »"), "{refused}");
+    let refused = git.fails(&work, &["push", "origin", ":main"]);
+    assert!(refused.contains("main"), "{refused}");
+    git.ok(&work, &["commit", "--quiet", "--amend", "-m", "réécrit"]);
+    let refused = git.fails(&work, &["push", "--force", "origin", "HEAD:main"]);
+    assert!(
+        refused.contains("non-fast-forward") || refused.contains("git pull --rebase"),
+        "{refused}"
+    );
+    let branches = server
+        .dir()
+        .git_in("w", &["branch", "--format=%(refname:short)"]);
+    assert_eq!(branches, "main");
+
+    // After all that, a good push still works.
+    let work = git.clone("w", Some(("eve", PASSWORD)), "good");
+    write(&work, "Bonne page.md", "# Bonne page\n");
+    git_add(&work);
+    git.ok(&work, &["commit", "--quiet", "-m", "bonne"]);
+    git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+    let fsck = server.dir().git_in("w", &["fsck", "--full"]);
+    assert!(!fsck.contains("error"), "{fsck}");
+}
+
+fn git_add(work: &Path) {
+    let status = Command::new("git")
+        .args(["add", "-A"])
+        .current_dir(work)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git add");
+    assert!(status.success());
+}
+
+#[tokio::test]
+async fn only_the_smart_endpoints_exist() {
+    let server = farm().start();
+    for path in [
+        "/pub.git/HEAD",
+        "/pub.git/config",
+        "/pub.git/objects/info/packs",
+        "/pub.git/objects/info/alternates",
+        "/pub.git/hooks/pre-receive",
+        "/pub.git/info/refs",
+        "/pub.git/info/refs?service=git-upload-archive",
+        "/pub.git/../priv.git/info/refs?service=git-upload-pack",
+        "/pub.git/%2E%2E/priv.git/info/refs?service=git-upload-pack",
+        "/pub.git\\..\\priv.git/info/refs?service=git-upload-pack",
+        "/pub.git/info%2Frefs?service=git-upload-pack",
+        "/PUB.git/info/refs?service=git-upload-pack",
+    ] {
+        let reply = server.raw_get(path);
+        assert!(
+            reply.status == 400 || reply.status == 404 || reply.status == 401,
+            "{path}: {} {}",
+            reply.status,
+            reply.text
+        );
+        assert!(
+            !reply.text.contains("ref: refs/heads"),
+            "{path} served a file"
+        );
+        assert!(!reply.text.contains("[core]"), "{path} served a file");
+    }
+}
+
+#[tokio::test]
+async fn a_broken_push_changes_nothing_and_leaves_nothing_behind() {
+    let server = farm().start();
+    let before = head(&server, "w");
+    let client = reqwest::Client::new();
+    let url = format!("{}/w.git/git-receive-pack", server.base());
+    let zero = "0".repeat(40);
+    let command = format!(
+        "{before} {} refs/heads/main\0report-status\n",
+        "1".repeat(40)
+    );
+    let line = format!("{:04x}{command}", command.len() + 4);
+    for body in [
+        Vec::new(),
+        b"garbage, not a pack".to_vec(),
+        format!("{line}0000PACK\0\0\0\x02\0\0\0\x05truncated").into_bytes(),
+        format!("{:04x}{zero} {zero} refs/heads/main\n0000", 4 + 83).into_bytes(),
+    ] {
+        let reply = client
+            .post(&url)
+            .basic_auth("eve", Some(PASSWORD))
+            .header("content-type", "application/x-git-receive-pack-request")
+            .body(body)
+            .send()
+            .await
+            .expect("an answer");
+        let _ = reply.bytes().await;
+        assert_eq!(head(&server, "w"), before, "nothing changed");
+    }
+    let objects = server.dir().repo("w").join("objects");
+    let leftovers: Vec<String> = std::fs::read_dir(&objects)
+        .expect("objects")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|name| name.starts_with("incoming") || name.starts_with("tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    // And the next push works.
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("eve", PASSWORD)), "after");
+    write(&work, "Après.md", "# Après\n");
+    git_add(&work);
+    git.ok(&work, &["commit", "--quiet", "-m", "après"]);
+    git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+}
