@@ -543,3 +543,169 @@ async fn a_broken_push_changes_nothing_and_leaves_nothing_behind() {
     git.ok(&work, &["commit", "--quiet", "-m", "après"]);
     git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_push_racing_sixteen_browser_saves_loses_nothing() {
+    let server = farm().start();
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("eve", PASSWORD)), "race");
+    for i in 0..20 {
+        write(
+            &work,
+            &format!("Poussées/Page {i}.md"),
+            &format!("# Page {i}\n"),
+        );
+    }
+    git_add(&work);
+    git.ok(&work, &["commit", "--quiet", "-m", "vingt pages poussées"]);
+
+    // Sixteen saves of new pages from the browser while the push runs.
+    let mut saves = Vec::new();
+    for i in 0..16 {
+        let mut browser = server.browser();
+        browser.sign_in("eve", PASSWORD).await;
+        saves.push(tokio::spawn(async move {
+            let url = format!("/w/_edit/Navigateur%20{i}");
+            let form = browser.get(&url).await.expect(200);
+            let reply = browser
+                .post_form(
+                    &url,
+                    &[
+                        ("csrf", &form.csrf()),
+                        ("base", &form.field("base")),
+                        ("text", &format!("# Navigateur {i}\n")),
+                        ("message", &format!("navigateur {i}")),
+                        ("action", "save"),
+                    ],
+                )
+                .await;
+            (i, reply.status)
+        }));
+    }
+    let push = git.run(&work, &["push", "origin", "HEAD:main"]);
+    let mut accepted = Vec::new();
+    for save in saves {
+        let (i, status) = save.await.expect("a save");
+        assert!(status == 303, "save {i} answered {status}");
+        accepted.push(i);
+    }
+    let log = server.dir().git_in("w", &["log", "--format=%s"]);
+    for i in accepted {
+        assert!(
+            log.contains(&format!("navigateur {i}")),
+            "save {i} is in the history"
+        );
+    }
+    if push.status.success() {
+        assert!(
+            log.contains("vingt pages poussées"),
+            "the pushed commit is in the history"
+        );
+    } else {
+        // Refused as not a fast-forward: the person fetches and pushes again, nothing is lost.
+        let stderr = String::from_utf8_lossy(&push.stderr);
+        assert!(
+            stderr.contains("fetch first")
+                || stderr.contains("non-fast-forward")
+                || stderr.contains("rejected"),
+            "{stderr}"
+        );
+        git.ok(&work, &["pull", "--quiet", "--rebase", "origin", "main"]);
+        git.ok(&work, &["push", "--quiet", "origin", "HEAD:main"]);
+        let log = server.dir().git_in("w", &["log", "--format=%s"]);
+        assert!(log.contains("vingt pages poussées"));
+    }
+    let tree = server.dir().git_in(
+        "w",
+        &[
+            "-c",
+            "core.quotePath=false",
+            "ls-tree",
+            "-r",
+            "--name-only",
+            "HEAD",
+        ],
+    );
+    assert_eq!(
+        tree.lines().filter(|l| l.starts_with("Poussées/")).count(),
+        20
+    );
+    assert_eq!(
+        tree.lines().filter(|l| l.starts_with("Navigateur")).count(),
+        16
+    );
+}
+
+#[tokio::test]
+async fn a_push_of_a_thousand_pages_is_served_at_once() {
+    let server = farm().start();
+    let git = Git::new(&server);
+    let work = git.clone("w", Some(("eve", PASSWORD)), "thousand");
+    for i in 0..1000 {
+        write(
+            &work,
+            &format!("Inventaire/Objet {i:04}.md"),
+            &format!(
+                "# Objet {i}\n\nVoir [[Inventaire/Objet {:04}]].\n",
+                (i + 1) % 1000
+            ),
+        );
+    }
+    git_add(&work);
+    git.ok(&work, &["commit", "--quiet", "-m", "mille pages"]);
+    let pushed = git.ok(&work, &["push", "origin", "HEAD:main"]);
+    assert!(
+        !pushed.contains("n’existe pas encore"),
+        "every link resolves: {pushed}"
+    );
+    let mut eve = server.browser();
+    eve.sign_in("eve", PASSWORD).await;
+    let index = eve.get("/w/_pages").await.expect(200);
+    assert_eq!(
+        index.text.matches("href=\"/w/Inventaire/Objet%20").count(),
+        1000
+    );
+    let last = eve.get("/w/Inventaire/Objet%200999").await.expect(200);
+    let link = last.link_with_text("Inventaire/Objet 0000");
+    assert_eq!(link.href(), Some("/w/Inventaire/Objet%200000"));
+}
+
+#[tokio::test]
+async fn a_wiki_at_its_own_host_name_clones_from_that_host() {
+    let server = Farm::new()
+        .person("eve")
+        .organisation("coop", "La Coop", &[("eve", "editor")])
+        .wiki(
+            Wiki::new("site", "coop", "public")
+                .host("wiki.coop.example")
+                .page("Home", "# Site\n"),
+        )
+        .wiki(Wiki::new("autre", "coop", "public").page("Home", "# Autre\n"))
+        .start();
+    let git = Git::new(&server);
+    let url = git.url("site", None);
+    git.ok(
+        &git.home,
+        &[
+            "-c",
+            "http.extraHeader=Host: wiki.coop.example",
+            "clone",
+            "--quiet",
+            &url,
+            "site",
+        ],
+    );
+    assert!(git.home.join("site/Home.md").exists());
+    // That host serves its own wiki's repository only.
+    let other = git.url("autre", None);
+    git.fails(
+        &git.home,
+        &[
+            "-c",
+            "http.extraHeader=Host: wiki.coop.example",
+            "clone",
+            &other,
+            "autre",
+        ],
+    );
+}
