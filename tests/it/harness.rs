@@ -219,13 +219,7 @@ impl Farm {
 
     /// Writes the configuration folder and the seeds into a new temporary folder.
     pub fn write(&self) -> FarmDir {
-        let root = tempfile::Builder::new()
-            .prefix("konbit-it-")
-            .tempdir()
-            .expect("creating a temporary folder");
-        let dir = FarmDir {
-            root: Arc::new(root),
-        };
+        let dir = FarmDir::empty();
         std::fs::create_dir_all(dir.config_dir()).expect("creating the config folder");
         for wiki in &self.wikis {
             for (path, bytes) in &wiki.files {
@@ -322,10 +316,31 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// A farm on disk: `config/` (farm.toml, roster.toml, seeds/) and `data/`, in a temporary
-/// folder removed when the last holder is dropped.
+/// folder removed when the last holder is dropped — unless that happens while a test is failing
+/// (its thread panicking): then the folder is kept for inspection and its path printed.
 #[derive(Clone)]
 pub struct FarmDir {
-    root: Arc<tempfile::TempDir>,
+    root: Arc<Root>,
+}
+
+/// The temporary folder of a [`FarmDir`], shared by its clones.
+struct Root {
+    path: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Root {
+    fn drop(&mut self) {
+        let Some(dir) = self.dir.take() else { return };
+        if std::thread::panicking() {
+            let path = dir.keep();
+            eprintln!(
+                "the failed test's farm is kept for inspection: {}",
+                path.display()
+            );
+        }
+        // Otherwise `dir` is dropped here, which removes the folder.
+    }
 }
 
 /// How a server that should not have started ended.
@@ -339,24 +354,33 @@ impl FarmDir {
     /// A farm folder holding copies of existing folders, by their name under the farm's root
     /// (`config`, `themes`…), such as the demo farm shipped with konbit.
     pub fn copy_of(folders: &[(&Path, &str)]) -> FarmDir {
-        let root = tempfile::Builder::new()
+        let dir = FarmDir::empty();
+        for (source, name) in folders {
+            copy_tree(source, &dir.path().join(name));
+        }
+        dir
+    }
+
+    /// A new, empty temporary folder.
+    fn empty() -> FarmDir {
+        let dir = tempfile::Builder::new()
             .prefix("konbit-it-")
             .tempdir()
             .expect("creating a temporary folder");
-        for (source, name) in folders {
-            copy_tree(source, &root.path().join(name));
-        }
         FarmDir {
-            root: Arc::new(root),
+            root: Arc::new(Root {
+                path: dir.path().to_owned(),
+                dir: Some(dir),
+            }),
         }
     }
 
     pub fn config_dir(&self) -> PathBuf {
-        self.root.path().join("config")
+        self.root.path.join("config")
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.root.path().join("data")
+        self.root.path.join("data")
     }
 
     /// The bare repository of a wiki.
@@ -474,11 +498,11 @@ impl FarmDir {
 
     /// Runs `git` on this farm's files with a private HOME and no system or user configuration.
     pub fn git(&self, args: &[&str]) -> String {
-        let home = self.root.path().join("home");
+        let home = self.root.path.join("home");
         std::fs::create_dir_all(&home).expect("creating the private HOME");
         let output = Command::new("git")
             .args(args)
-            .current_dir(self.root.path())
+            .current_dir(&self.root.path)
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -511,7 +535,7 @@ impl FarmDir {
     }
 
     pub fn path(&self) -> &Path {
-        self.root.path()
+        self.root.path.as_path()
     }
 }
 
@@ -1067,4 +1091,30 @@ pub fn assert_no_script_csp(reply: &Reply) {
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(!csp.contains("script-src"), "{csp}");
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[test]
+fn a_failing_test_keeps_its_farm_and_a_passing_one_does_not() {
+    let passed = std::thread::spawn(|| Farm::new().write().path().to_owned())
+        .join()
+        .expect("a farm written without failing");
+    assert!(!passed.exists(), "{} was not removed", passed.display());
+
+    let (path_tx, path_rx) = mpsc::channel();
+    let failed = std::thread::spawn(move || {
+        let dir = Farm::new().write();
+        path_tx
+            .send(dir.path().to_owned())
+            .expect("sending the path");
+        panic!("a test failing on purpose");
+    })
+    .join();
+    assert!(failed.is_err(), "the thread did fail");
+    let kept = path_rx.recv().expect("the failed thread's farm path");
+    assert!(
+        kept.join("config").join("farm.toml").is_file(),
+        "{} was not kept",
+        kept.display()
+    );
+    std::fs::remove_dir_all(&kept).expect("removing the kept farm");
 }
