@@ -594,6 +594,35 @@ impl Log {
         self.state.lock().expect("log lock").lines.join("\n")
     }
 
+    /// Waits for a line, old or new, that `matches`, without moving the cursor of
+    /// [`Log::wait_for`]: for signals that are unique, such as one naming a commit.
+    fn wait_for_line(
+        &self,
+        matches: impl Fn(&str) -> bool,
+        what: &str,
+        timeout: Duration,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().expect("log lock");
+        loop {
+            if let Some(line) = state.lines.iter().find(|line| matches(line)) {
+                return line.clone();
+            }
+            let now = Instant::now();
+            if state.closed || now >= deadline {
+                panic!(
+                    "the server did not log {what:?} within {timeout:?}; its log:\n{}",
+                    state.lines.join("\n")
+                );
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .expect("log lock")
+                .0;
+        }
+    }
+
     fn wait_for(&self, needle: &str, timeout: Duration) -> String {
         let deadline = Instant::now() + timeout;
         let mut state = self.state.lock().expect("log lock");
@@ -660,10 +689,36 @@ impl Server {
         }
     }
 
+    /// A new browser signed in as `login` with [`PASSWORD`].
+    pub async fn signed_in(&self, login: &str) -> Browser {
+        let mut browser = self.browser();
+        browser.sign_in(login, PASSWORD).await;
+        browser
+    }
+
     /// Waits for the next log line containing `needle` that no earlier wait matched, and
     /// returns it.
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
         self.log.wait_for(needle, timeout)
+    }
+
+    /// Waits for the server's own signal that the branch of wiki `slug` moved to the commit
+    /// `to` ("branch moved", logged once the change is in and derived state follows it), and
+    /// returns the commit it moved from. Commit ids are unique, so this wait neither takes nor
+    /// skips the signals other waits look for.
+    pub fn wait_for_branch_moved(&self, slug: &str, to: &str) -> String {
+        let wiki = format!(" wiki={slug} ");
+        let target = format!(" to={to}");
+        let line = self.log.wait_for_line(
+            |line| line.contains("branch moved") && line.contains(&wiki) && line.ends_with(&target),
+            &format!("branch moved wiki={slug} … to={to}"),
+            PATIENCE,
+        );
+        line.split(" from=")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("a branch-moved line without from=: {line}"))
+            .to_owned()
     }
 
     pub fn log(&self) -> String {
@@ -1075,6 +1130,245 @@ impl Browser {
             self.cookies.insert(name.to_owned(), value.to_owned());
         }
     }
+}
+
+/// The action layer: what a person does in a wiki, done the way their browser does it — open
+/// the form, take its token (and, for the editor, its base revision), send it — so that no test
+/// re-implements the forms. Each action returns the server's answer unchecked, for the test to
+/// judge; opening a form expects it to be there (200) and shows the page otherwise.
+///
+/// A wiki is named by its slug and served under `/{slug}/`; a page by its path as a person
+/// writes it (`Guides/Plan d'action`), encoded here.
+///
+/// Slot for git: once the server speaks git over HTTP, `clone` (and `push`) as a person belong
+/// here beside the browser actions: a clone made with the person's login and [`PASSWORD`],
+/// whose pushes are then awaited with [`Server::wait_for_branch_moved`] like a save.
+impl Browser {
+    /// Opens `page` (any address of the farm) and chooses the interface language `lang` with
+    /// its language switch, which comes back to that page.
+    pub async fn choose_language(&mut self, page: &str, lang: &str) -> Reply {
+        let csrf = self.get(page).await.expect(200).csrf();
+        self.post_form("/_lang", &[("csrf", &csrf), ("lang", lang), ("next", page)])
+            .await
+    }
+
+    /// Opens the editor of a page (an existing one or a new one).
+    pub async fn edit_page(&mut self, wiki: &str, page: &str) -> EditForm {
+        let url = wiki_url(wiki, "_edit/", page);
+        EditForm::of(self.get(&url).await.expect(200))
+    }
+
+    /// Saves `text` with `message` from an editor form as it was when opened (its token and
+    /// base revision), as the editor's "save" button does.
+    pub async fn save_from(&mut self, form: &EditForm, text: &str, message: &str) -> Reply {
+        self.post_form(
+            &form.action,
+            &[
+                ("csrf", &form.csrf),
+                ("base", &form.base),
+                ("text", text),
+                ("message", message),
+                ("action", "save"),
+            ],
+        )
+        .await
+    }
+
+    /// The editor's "preview" button.
+    pub async fn preview_from(&mut self, form: &EditForm, text: &str) -> Reply {
+        self.post_form(
+            &form.action,
+            &[
+                ("csrf", &form.csrf),
+                ("base", &form.base),
+                ("text", text),
+                ("message", ""),
+                ("action", "preview"),
+            ],
+        )
+        .await
+    }
+
+    /// Opens the editor of a page and saves `text` without a message.
+    pub async fn save_page(&mut self, wiki: &str, page: &str, text: &str) -> Reply {
+        self.save_page_with_message(wiki, page, text, "").await
+    }
+
+    /// Opens the editor of a page and saves `text` with a message.
+    pub async fn save_page_with_message(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        text: &str,
+        message: &str,
+    ) -> Reply {
+        let form = self.edit_page(wiki, page).await;
+        self.save_from(&form, text, message).await
+    }
+
+    /// Opens the rename form of a page and renames it to `to`, leaving a redirect page or not.
+    pub async fn rename_page(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        to: &str,
+        leave_redirect: bool,
+        message: &str,
+    ) -> Reply {
+        let url = wiki_url(wiki, "_rename/", page);
+        let csrf = self.get(&url).await.expect(200).csrf();
+        let mut fields = vec![("csrf", csrf.as_str()), ("to", to), ("message", message)];
+        if leave_redirect {
+            fields.push(("redirect", "yes"));
+        }
+        self.post_form(&url, &fields).await
+    }
+
+    /// Opens the confirmation of a page's deletion and confirms it.
+    pub async fn delete_page(&mut self, wiki: &str, page: &str, message: &str) -> Reply {
+        let url = wiki_url(wiki, "_delete/", page);
+        let csrf = self.get(&url).await.expect(200).csrf();
+        self.post_form(&url, &[("csrf", &csrf), ("message", message)])
+            .await
+    }
+
+    /// Opens a page's history and restores the revision `rev` (a commit id) from there.
+    pub async fn revert_page(&mut self, wiki: &str, page: &str, rev: &str) -> Reply {
+        let csrf = self
+            .get(&wiki_url(wiki, "_history/", page))
+            .await
+            .expect(200)
+            .csrf();
+        self.post_form(
+            &wiki_url(wiki, "_revert/", page),
+            &[("csrf", &csrf), ("rev", rev)],
+        )
+        .await
+    }
+
+    /// Opens the files page and uploads `bytes` as the file `file_name` of the person's
+    /// computer, stored under `name` (empty: under the file's own name).
+    pub async fn upload(&mut self, wiki: &str, name: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        self.upload_for_page(wiki, "", name, file_name, bytes).await
+    }
+
+    /// [`Browser::upload`] from the files page opened for a page (`_files/?page=…`), as the
+    /// editor's link to it does: the answer gives the Markdown to paste into that page.
+    pub async fn upload_for_page(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        name: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Reply {
+        let files = format!("/{wiki}/_files/");
+        let form_url = if page.is_empty() {
+            files.clone()
+        } else {
+            format!("{files}?page={}", query_value(page))
+        };
+        let csrf = self.get(&form_url).await.expect(200).csrf();
+        self.post_multipart(
+            &files,
+            &[("csrf", &csrf), ("page", page), ("name", name)],
+            ("file", file_name, bytes),
+        )
+        .await
+    }
+}
+
+/// The editor as a browser holds it once opened: where it posts, its token, the revision its
+/// text was read at, and the text itself.
+#[derive(Debug, Clone)]
+pub struct EditForm {
+    /// The form's address, `/{wiki}/_edit/{page}`.
+    pub action: String,
+    pub csrf: String,
+    /// The commit the editor's text was read at (empty for a wiki without commits).
+    pub base: String,
+    /// The text of the editor's textarea, as the browser shows it (unescaped).
+    pub text: String,
+    /// The editor page itself.
+    pub page: Reply,
+}
+
+impl EditForm {
+    /// The editor form of a page showing one: the editor, a preview, a conflict or a refused
+    /// save (whose form carries the new base revision).
+    #[track_caller]
+    pub fn of(page: Reply) -> EditForm {
+        let tag_start = page
+            .text
+            .find("<form class=\"stack editor\"")
+            .unwrap_or_else(|| panic!("no editor form on the page:\n{}", page.text));
+        let tag_end = page.text[tag_start..]
+            .find('>')
+            .map(|end| tag_start + end)
+            .expect("a complete form tag");
+        let action = parse_attributes(&page.text[tag_start..tag_end])
+            .remove("action")
+            .expect("an editor form has an action");
+        let textarea = page.text[tag_start..]
+            .find("name=\"text\"")
+            .map(|at| &page.text[tag_start + at..])
+            .expect("an editor form has a text field");
+        let text = textarea
+            .split_once('>')
+            .and_then(|(_, rest)| rest.split_once("</textarea>"))
+            .map(|(text, _)| unescape_html(text))
+            .expect("a complete textarea");
+        EditForm {
+            action,
+            csrf: page.csrf(),
+            base: page.field("base"),
+            text,
+            page,
+        }
+    }
+}
+
+/// The address of a wiki surface for a page: `wiki_url("w", "_edit/", "Plan d'action")` is
+/// `/w/_edit/Plan%20d%27action`; an empty route gives the page itself.
+pub fn wiki_url(wiki: &str, route: &str, page: &str) -> String {
+    format!("/{wiki}/{route}{}", encode_page(page))
+}
+
+/// A page path as a browser puts it in an address: every byte but ASCII letters, digits, `/`
+/// and `-._~` percent-encoded.
+pub fn encode_page(page: &str) -> String {
+    let mut out = String::new();
+    for byte in page.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            write!(out, "%{byte:02X}").expect("writing to a String");
+        }
+    }
+    out
+}
+
+/// A value for a query string, every byte but ASCII letters and digits percent-encoded, as
+/// konbit writes the `next=` of its sign-in links.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(char::from(byte));
+        } else {
+            write!(out, "%{byte:02X}").expect("writing to a String");
+        }
+    }
+    out
+}
+
+/// Text as an HTML page shows it, from its escaped form in the page's source.
+pub fn unescape_html(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Asserts what every HTML page of konbit carries: a CSP that allows no script at all.
