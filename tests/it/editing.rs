@@ -2,7 +2,10 @@
 //! git itself; concurrent edits merge or conflict without losing anything; refusals commit
 //! nothing.
 
-use crate::harness::{EditForm, Farm, Server, Wiki, display_name};
+use crate::harness::{
+    EditForm, Farm, Server, Wiki, assert_snapshot, display_name, replace_all, replace_element_text,
+    tag_per_line,
+};
 
 /// A wiki `w` owned by `coop`: `eve` and `fred` edit, `rita` reads, `olga` is of another
 /// organisation; `priv` is a private wiki of another organisation.
@@ -613,6 +616,7 @@ async fn uploads_attachments_within_the_limit() {
 #[tokio::test]
 async fn recent_changes_and_feed_follow_the_access_policy() {
     let server = farm().start();
+    let repo = Repo::of(&server, "w");
     let mut eve = server.signed_in("eve").await;
     eve.save_page_with_message("w", "Journal", "# Journal\n\nRien.\n", "Ouvrir le journal")
         .await
@@ -653,6 +657,53 @@ async fn recent_changes_and_feed_follow_the_access_policy() {
     assert!(
         feed.text
             .contains(&format!("<name>{}</name>", display_name("eve")))
+    );
+    // The whole feed, newest change first; dates, commit ids and the address normalised.
+    let journal = repo.git(&["rev-parse", "HEAD"]);
+    let seed = repo.git(&["rev-parse", "HEAD~1"]);
+    assert_snapshot(
+        &replace_all(
+            &replace_element_text(&tag_per_line(&feed.text), "updated", "DATE"),
+            &[
+                (&journal, "JOURNAL"),
+                (&seed, "SEED"),
+                (server.base(), "BASE"),
+            ],
+        ),
+        r#"
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+        <title>Wiki w</title>
+        <id>BASE/w/</id>
+        <link rel="alternate" href="BASE/w/">
+        </link>
+        <link rel="self" href="BASE/w/_feed.atom">
+        </link>
+        <updated>DATE</updated>
+        <entry>
+        <title>Journal</title>
+        <id>urn:konbit:commit:JOURNAL</id>
+        <link rel="alternate" href="BASE/w/Journal">
+        </link>
+        <updated>DATE</updated>
+        <author>
+        <name>Person Eve</name>
+        </author>
+        <summary>Ouvrir le journal</summary>
+        </entry>
+        <entry>
+        <title>Home, Notes</title>
+        <id>urn:konbit:commit:SEED</id>
+        <link rel="alternate" href="BASE/w/Home">
+        </link>
+        <updated>DATE</updated>
+        <author>
+        <name>konbit</name>
+        </author>
+        <summary>Créer le wiki</summary>
+        </entry>
+        </feed>
+        "#,
     );
     server.browser().get("/w/_feed.atom").await.expect(404);
     eve.get("/priv/_feed.atom").await.expect(404);

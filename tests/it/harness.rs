@@ -865,6 +865,20 @@ impl Reply {
             .unwrap_or_else(|| panic!("no input {name} on the page:\n{}", self.text))
     }
 
+    /// The page's `<main>` element, without the layout around it.
+    #[track_caller]
+    pub fn main(&self) -> &str {
+        let start = self
+            .text
+            .find("<main")
+            .unwrap_or_else(|| panic!("no <main> on the page:\n{}", self.text));
+        let end = self.text[start..]
+            .find("</main>")
+            .map(|end| start + end + "</main>".len())
+            .expect("a closed <main>");
+        &self.text[start..end]
+    }
+
     /// The `lang` attribute of the page's `<html>`.
     pub fn html_lang(&self) -> Option<&str> {
         let start = self.text.find("<html lang=\"")? + "<html lang=\"".len();
@@ -1371,6 +1385,117 @@ pub fn unescape_html(html: &str) -> String {
         .replace("&amp;", "&")
 }
 
+/// Asserts that a whole output is what the test expects, line for line. The test normalises the
+/// output first (dates, commit ids, the server's address: see [`tag_per_line`],
+/// [`replace_all`] and [`replace_element_text`]) and writes `expected` inline, indented with its code: the first newline and
+/// the lines' common indentation are removed, as are trailing spaces and blank lines at either
+/// end of both texts. A failure shows a line diff, `-` expected and `+` actual, then the actual
+/// text whole, ready to paste.
+#[track_caller]
+pub fn assert_snapshot(actual: &str, expected: &str) {
+    let expected = dedent(expected);
+    let actual = trimmed_lines(actual);
+    if actual == expected {
+        return;
+    }
+    panic!(
+        "the output differs from its snapshot (- expected, + actual):\n{}\nactual, whole:\n{}",
+        line_diff(&expected, &actual),
+        actual.join("\n")
+    );
+}
+
+/// HTML or XML with a line break between every two adjacent tags (`><`), so that a snapshot of
+/// it reads one element per line.
+pub fn tag_per_line(markup: &str) -> String {
+    markup.replace("><", ">\n<")
+}
+
+/// `text` with each `(from, to)` replaced, in order: commit ids by names, addresses by a word.
+pub fn replace_all(text: &str, replacements: &[(&str, &str)]) -> String {
+    replacements
+        .iter()
+        .fold(text.to_owned(), |text, (from, to)| text.replace(from, to))
+}
+
+/// `markup` with the text of every `<tag>…</tag>` replaced by `with`: dates, for instance.
+pub fn replace_element_text(markup: &str, tag: &str, with: &str) -> String {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = String::new();
+    let mut rest = markup;
+    while let Some(start) = rest.find(&open) {
+        let text_start = start + open.len();
+        let Some(len) = rest[text_start..].find(&close) else {
+            break;
+        };
+        out.push_str(&rest[..text_start]);
+        out.push_str(with);
+        rest = &rest[text_start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn trimmed_lines(text: &str) -> Vec<String> {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |i| i + 1);
+    lines[start..end].to_vec()
+}
+
+fn dedent(text: &str) -> Vec<String> {
+    let lines = trimmed_lines(text);
+    let indent = lines
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .into_iter()
+        .map(|line| line.get(indent..).unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A line diff by longest common subsequence: outputs here are small.
+fn line_diff(expected: &[String], actual: &[String]) -> String {
+    let (n, m) = (expected.len(), actual.len());
+    // common[i][j]: the length of the longest common subsequence of expected[i..] and actual[j..].
+    let mut common = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            common[i][j] = if expected[i] == actual[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < n || j < m {
+        if i < n && j < m && expected[i] == actual[j] {
+            writeln!(out, "  {}", expected[i]).expect("writing to a String");
+            (i, j) = (i + 1, j + 1);
+        } else if i < n && (j == m || common[i + 1][j] >= common[i][j + 1]) {
+            writeln!(out, "- {}", expected[i]).expect("writing to a String");
+            i += 1;
+        } else {
+            writeln!(out, "+ {}", actual[j]).expect("writing to a String");
+            j += 1;
+        }
+    }
+    out
+}
+
 /// Asserts what every HTML page of konbit carries: a CSP that allows no script at all.
 #[track_caller]
 pub fn assert_no_script_csp(reply: &Reply) {
@@ -1411,4 +1536,23 @@ fn a_failing_test_keeps_its_farm_and_a_passing_one_does_not() {
         kept.display()
     );
     std::fs::remove_dir_all(&kept).expect("removing the kept farm");
+}
+
+#[test]
+fn a_snapshot_diff_shows_what_changed_line_by_line() {
+    let expected = dedent(
+        "
+        one
+        two
+          indented
+        four
+        ",
+    );
+    assert_eq!(expected, ["one", "two", "  indented", "four"]);
+    let actual = trimmed_lines("one\n  indented\nthree\nfour\n\n");
+    assert_eq!(
+        line_diff(&expected, &actual),
+        "  one\n- two\n    indented\n+ three\n  four\n"
+    );
+    assert_snapshot("a\nb  \n", "\n    a\n    b\n");
 }
