@@ -146,15 +146,22 @@ fn head(server: &Server, slug: &str) -> String {
     server.dir().git_in(slug, &["rev-parse", "HEAD"])
 }
 
-/// A browser for each actor, signed in through `/login` (the visitor is not).
+/// A browser for each actor, signed in through `/login` (the visitor is not). The sign-ins run
+/// at once: each costs the server a password hash, and the server hashes on all its cores.
 async fn browsers(server: &Server) -> Vec<(&'static str, Browser)> {
-    let mut browsers = Vec::new();
+    let mut signing_in = Vec::new();
     for actor in ACTORS {
         let mut browser = server.browser();
-        if actor != "visitor" {
-            browser.sign_in(actor, PASSWORD).await;
-        }
-        browsers.push((actor, browser));
+        signing_in.push(tokio::spawn(async move {
+            if actor != "visitor" {
+                browser.sign_in(actor, PASSWORD).await;
+            }
+            (actor, browser)
+        }));
+    }
+    let mut browsers = Vec::new();
+    for task in signing_in {
+        browsers.push(task.await.expect("signing in"));
     }
     browsers
 }
