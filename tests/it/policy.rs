@@ -520,10 +520,10 @@ async fn every_surface_answers_each_person_by_their_rights() {
                 } else {
                     check_found(&mut failures, &cell, surface, &reply);
                     if let Some(controls) = &surface.controls {
-                        failures.check(reply.text.contains(controls) == may_write, &cell, || {
+                        let shown = reply.text.contains(controls);
+                        failures.check(shown == may_write, &cell, || {
                             format!(
-                                "edit controls {controls:?} shown: {}, may write: {may_write}",
-                                !may_write
+                                "edit controls {controls:?} shown: {shown}, may write: {may_write}"
                             )
                         });
                     }
