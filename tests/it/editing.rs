@@ -2,7 +2,10 @@
 //! git itself; concurrent edits merge or conflict without losing anything; refusals commit
 //! nothing.
 
-use crate::harness::{Browser, Farm, PASSWORD, Reply, Server, Wiki, display_name};
+use crate::harness::{
+    EditForm, Farm, Server, Wiki, assert_snapshot, display_name, replace_all, replace_element_text,
+    tag_per_line,
+};
 
 /// A wiki `w` owned by `coop`: `eve` and `fred` edit, `rita` reads, `olga` is of another
 /// organisation; `priv` is a private wiki of another organisation.
@@ -73,45 +76,11 @@ impl<'a> Repo<'a> {
     }
 }
 
-async fn signed_in(server: &Server, login: &str) -> Browser {
-    let mut browser = server.browser();
-    browser.sign_in(login, PASSWORD).await;
-    browser
-}
-
-/// Opens the editor of a page; returns its csrf token and base commit.
-async fn open_editor(browser: &mut Browser, url: &str) -> (String, String) {
-    let form = browser.get(url).await.expect(200);
-    (form.csrf(), form.field("base"))
-}
-
-async fn save(
-    browser: &mut Browser,
-    url: &str,
-    csrf: &str,
-    base: &str,
-    text: &str,
-    message: &str,
-) -> Reply {
-    browser
-        .post_form(
-            url,
-            &[
-                ("csrf", csrf),
-                ("base", base),
-                ("text", text),
-                ("message", message),
-                ("action", "save"),
-            ],
-        )
-        .await
-}
-
 #[tokio::test]
 async fn create_preview_save_history_diff_and_revert() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
+    let mut eve = server.signed_in("eve").await;
 
     // A missing page offers its creation to an editor.
     let missing = eve.get("/w/Plan%20d%27action").await.expect(404);
@@ -119,20 +88,13 @@ async fn create_preview_save_history_diff_and_revert() {
         missing.link_with_text("Créer cette page").href(),
         Some("/w/_edit/Plan%20d%27action")
     );
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Plan%20d%27action").await;
+    let form = eve.edit_page("w", "Plan d'action").await;
+    assert_eq!(form.action, "/w/_edit/Plan%20d%27action");
 
     // A preview renders with the page renderer and commits nothing.
     let before = repo.commits();
     let preview = eve
-        .post_form(
-            "/w/_edit/Plan%20d%27action",
-            &[
-                ("csrf", &csrf),
-                ("base", &base),
-                ("text", "# Plan\n\nVoir [[Home]] et [[Absente]].\n"),
-                ("action", "preview"),
-            ],
-        )
+        .preview_from(&form, "# Plan\n\nVoir [[Home]] et [[Absente]].\n")
         .await
         .expect(200);
     let link = preview.link_with_text("Home");
@@ -144,18 +106,19 @@ async fn create_preview_save_history_diff_and_revert() {
     assert_eq!(repo.commits(), before, "a preview commits nothing");
 
     // Saving commits once, authored by the roster person, with the message given.
-    let saved = save(
-        &mut eve,
-        "/w/_edit/Plan%20d%27action",
-        &csrf,
-        &base,
-        "# Plan\r\n\r\nPremière version.\r\n",
-        "Créer le plan",
-    )
-    .await
-    .expect(303);
+    let saved = eve
+        .save_from(
+            &form,
+            "# Plan\r\n\r\nPremière version.\r\n",
+            "Créer le plan",
+        )
+        .await
+        .expect(303);
     assert_eq!(saved.location(), Some("/w/Plan%20d%27action?saved=yes"));
     assert_eq!(repo.commits(), before + 1);
+    // The server announces the change, from the head the editor was opened at.
+    let head = repo.git(&["rev-parse", "HEAD"]);
+    assert_eq!(server.wait_for_branch_moved("w", &head), form.base);
     assert_eq!(
         repo.head_commit(),
         format!(
@@ -171,17 +134,9 @@ async fn create_preview_save_history_diff_and_revert() {
     assert!(page.text.contains("Première version."));
 
     // A second save without a message gets a sensible default.
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Plan%20d%27action").await;
-    save(
-        &mut eve,
-        "/w/_edit/Plan%20d%27action",
-        &csrf,
-        &base,
-        "# Plan\n\nDeuxième version.\n",
-        "",
-    )
-    .await
-    .expect(303);
+    eve.save_page("w", "Plan d'action", "# Plan\n\nDeuxième version.\n")
+        .await
+        .expect(303);
     assert_eq!(
         repo.head_commit().rsplit('|').next(),
         Some("Modifier Plan d'action")
@@ -226,13 +181,9 @@ async fn create_preview_save_history_diff_and_revert() {
         .expect(200);
     assert!(old.text.contains("Première version.") && !old.text.contains("Deuxième version."));
 
-    // Revert to the first revision: a new commit with the old text.
-    let csrf = history.csrf();
+    // Revert to the first revision, from the history: a new commit with the old text.
     let reverted = eve
-        .post_form(
-            "/w/_revert/Plan%20d%27action",
-            &[("csrf", &csrf), ("rev", &old_id)],
-        )
+        .revert_page("w", "Plan d'action", &old_id)
         .await
         .expect(303);
     assert_eq!(reverted.location(), Some("/w/Plan%20d%27action?saved=yes"));
@@ -251,20 +202,11 @@ async fn create_preview_save_history_diff_and_revert() {
 async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
+    let mut eve = server.signed_in("eve").await;
 
-    let form = eve.get("/w/_rename/Notes").await.expect(200);
-    eve.post_form(
-        "/w/_rename/Notes",
-        &[
-            ("csrf", &form.csrf()),
-            ("to", "Archives/Vieilles notes"),
-            ("redirect", "yes"),
-            ("message", "Ranger"),
-        ],
-    )
-    .await
-    .expect(303);
+    eve.rename_page("w", "Notes", "Archives/Vieilles notes", true, "Ranger")
+        .await
+        .expect(303);
     assert!(
         repo.file("Archives/Vieilles notes.md")
             .expect("moved")
@@ -299,43 +241,27 @@ async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
 
     // Renaming onto an existing page is refused, nothing committed.
     let before = repo.commits();
-    let form = eve.get("/w/_rename/Home").await.expect(200);
     let refused = eve
-        .post_form(
-            "/w/_rename/Home",
-            &[("csrf", &form.csrf()), ("to", "Notes")],
-        )
+        .rename_page("w", "Home", "Notes", false, "")
         .await
         .expect(409);
     assert_eq!(refused.link_with_text("Notes").href(), Some("/w/Notes"));
     assert_eq!(repo.commits(), before);
 
     // Rename without a redirect: the old name is gone.
-    let form = eve
-        .get("/w/_rename/Archives/Vieilles%20notes")
+    eve.rename_page("w", "Archives/Vieilles notes", "Notes finales", false, "")
         .await
-        .expect(200);
-    eve.post_form(
-        "/w/_rename/Archives/Vieilles%20notes",
-        &[("csrf", &form.csrf()), ("to", "Notes finales")],
-    )
-    .await
-    .expect(303);
+        .expect(303);
     assert!(repo.file("Archives/Vieilles notes.md").is_none());
     assert!(repo.file("Notes finales.md").is_some());
 
     // Delete: a GET only asks; the POST commits.
-    let confirm = eve.get("/w/_delete/Notes%20finales").await.expect(200);
+    eve.get("/w/_delete/Notes%20finales").await.expect(200);
     assert!(
         repo.file("Notes finales.md").is_some(),
         "asking deletes nothing"
     );
-    eve.post_form(
-        "/w/_delete/Notes%20finales",
-        &[("csrf", &confirm.csrf()), ("message", "")],
-    )
-    .await
-    .expect(303);
+    eve.delete_page("w", "Notes finales", "").await.expect(303);
     assert!(repo.file("Notes finales.md").is_none());
     assert!(repo.head_commit().ends_with("|Supprimer Notes finales"));
     let gone = eve.get("/w/Notes%20finales").await.expect(404);
@@ -343,12 +269,9 @@ async fn rename_with_redirect_keeps_history_and_delete_asks_first() {
     let history = eve.get("/w/_history/Notes%20finales").await.expect(200);
     // A deleted page can be brought back from its history, newest version included.
     let newest = history.field("rev");
-    eve.post_form(
-        "/w/_revert/Notes%20finales",
-        &[("csrf", &history.csrf()), ("rev", &newest)],
-    )
-    .await
-    .expect(303);
+    eve.revert_page("w", "Notes finales", &newest)
+        .await
+        .expect(303);
     assert!(
         repo.file("Notes finales.md")
             .expect("restored")
@@ -372,7 +295,7 @@ async fn readers_visitors_and_stale_tokens_commit_nothing() {
     let head = repo.git(&["rev-parse", "HEAD"]);
 
     // A reader sees no edit controls and is refused.
-    let mut rita = signed_in(&server, "rita").await;
+    let mut rita = server.signed_in("rita").await;
     let page = rita.get("/w/Home").await.expect(200);
     assert!(
         !page.text.contains("/w/_edit/"),
@@ -426,14 +349,14 @@ async fn readers_visitors_and_stale_tokens_commit_nothing() {
     assert_eq!(public.commits(), public_before);
 
     // Someone of another organisation cannot even see the private wiki.
-    let mut olga = signed_in(&server, "olga").await;
+    let mut olga = server.signed_in("olga").await;
     let csrf = olga.csrf().await;
     let owned = fields(&csrf, &head);
     let form: Vec<(&str, &str)> = owned
         .iter()
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
-    let mut eve = signed_in(&server, "eve").await;
+    let mut eve = server.signed_in("eve").await;
     let eve_csrf = eve.csrf().await;
     eve.post_form(
         "/priv/_edit/Home",
@@ -443,11 +366,10 @@ async fn readers_visitors_and_stale_tokens_commit_nothing() {
     .expect(404);
 
     // An editor with a missing, stale or foreign token is refused.
-    let (_, base) = open_editor(&mut eve, "/w/_edit/Home").await;
+    let mut editor = eve.edit_page("w", "Home").await;
     for token in ["", "0000", csrf.as_str()] {
-        let refused = save(&mut eve, "/w/_edit/Home", token, &base, "sans jeton", "")
-            .await
-            .expect(403);
+        editor.csrf = token.to_owned();
+        let refused = eve.save_from(&editor, "sans jeton", "").await.expect(403);
         assert!(refused.text.contains("sans jeton"), "the text comes back");
     }
     olga.post_form("/w/_edit/Home", &form).await.expect(403);
@@ -460,8 +382,8 @@ async fn bad_names_and_oversized_pages_keep_the_text() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
     let before = repo.commits();
-    let mut eve = signed_in(&server, "eve").await;
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Home").await;
+    let mut eve = server.signed_in("eve").await;
+    let mut form = eve.edit_page("w", "Home").await;
     let long = "x".repeat(300);
     for path in [
         "/w/_edit/_reserve".to_owned(),
@@ -472,7 +394,8 @@ async fn bad_names_and_oversized_pages_keep_the_text() {
         "/w/_edit/".to_owned(),
         format!("/w/_edit/{long}"),
     ] {
-        let reply = save(&mut eve, &path, &csrf, &base, "Mon texte précieux", "").await;
+        form.action = path.clone();
+        let reply = eve.save_from(&form, "Mon texte précieux", "").await;
         assert_eq!(reply.status, 400, "{path}: {}", reply.text);
         assert!(
             reply.text.contains("Mon texte précieux"),
@@ -481,30 +404,20 @@ async fn bad_names_and_oversized_pages_keep_the_text() {
     }
 
     // A new page differing only by letter case from an existing one is not created.
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/HOME").await;
-    let clash = save(
-        &mut eve,
-        "/w/_edit/HOME",
-        &csrf,
-        &base,
-        "Texte en double",
-        "",
-    )
-    .await
-    .expect(409);
+    let clash = eve
+        .save_page("w", "HOME", "Texte en double")
+        .await
+        .expect(409);
     assert_eq!(clash.link_with_text("Home").href(), Some("/w/Home"));
     assert!(clash.text.contains("Texte en double"));
 
     // Over the limit (1 MiB of Markdown by default): 413, nothing committed.
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Grande%20page").await;
     let huge = "é".repeat(600 * 1024);
-    save(&mut eve, "/w/_edit/Grande%20page", &csrf, &base, &huge, "")
-        .await
-        .expect(413);
+    eve.save_page("w", "Grande page", &huge).await.expect(413);
     assert_eq!(repo.commits(), before, "nothing was committed");
-    let form = eve.get("/w/_edit/Grande%20page").await.expect(200);
+    let form = eve.edit_page("w", "Grande page").await;
     assert!(
-        form.text.contains("maxlength=\"1048576\""),
+        form.page.text.contains("maxlength=\"1048576\""),
         "the browser stops typing at the limit"
     );
 }
@@ -514,8 +427,8 @@ async fn a_save_after_losing_the_right_to_edit_is_refused() {
     let farm = farm();
     let server = farm.start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Home").await;
+    let mut eve = server.signed_in("eve").await;
+    let form = eve.edit_page("w", "Home").await;
     let before = repo.commits();
 
     let roster = server.dir().read_config("roster.toml");
@@ -525,9 +438,7 @@ async fn a_save_after_losing_the_right_to_edit_is_refused() {
     );
     server.wait_for_log("configuration reloaded", crate::harness::PATIENCE);
 
-    save(&mut eve, "/w/_edit/Home", &csrf, &base, "trop tard", "")
-        .await
-        .expect(403);
+    eve.save_from(&form, "trop tard", "").await.expect(403);
     assert_eq!(repo.commits(), before);
 }
 
@@ -535,38 +446,23 @@ async fn a_save_after_losing_the_right_to_edit_is_refused() {
 async fn concurrent_edits_merge_or_conflict_without_loss() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
-    let mut fred = signed_in(&server, "fred").await;
+    let mut eve = server.signed_in("eve").await;
+    let mut fred = server.signed_in("fred").await;
     let original = repo.file("Notes.md").expect("seeded");
 
     // Both open the page at the same revision.
-    let (eve_csrf, base) = open_editor(&mut eve, "/w/_edit/Notes").await;
-    let (fred_csrf, fred_base) = open_editor(&mut fred, "/w/_edit/Notes").await;
-    assert_eq!(base, fred_base);
+    let eve_form = eve.edit_page("w", "Notes").await;
+    let fred_form = fred.edit_page("w", "Notes").await;
+    assert_eq!(eve_form.base, fred_form.base);
 
     // Non-overlapping changes: both land, the second merged.
     let eve_text = original.replace("ligne 1", "ligne 1 par Eve");
     let fred_text = original.replace("ligne 5", "ligne 5 par Fred");
-    save(
-        &mut eve,
-        "/w/_edit/Notes",
-        &eve_csrf,
-        &base,
-        &eve_text,
-        "Eve",
-    )
-    .await
-    .expect(303);
-    let merged = save(
-        &mut fred,
-        "/w/_edit/Notes",
-        &fred_csrf,
-        &base,
-        &fred_text,
-        "Fred",
-    )
-    .await
-    .expect(303);
+    eve.save_from(&eve_form, &eve_text, "Eve").await.expect(303);
+    let merged = fred
+        .save_from(&fred_form, &fred_text, "Fred")
+        .await
+        .expect(303);
     assert_eq!(merged.location(), Some("/w/Notes?saved=merged"));
     let now = repo.file("Notes.md").expect("page");
     assert!(
@@ -575,13 +471,10 @@ async fn concurrent_edits_merge_or_conflict_without_loss() {
     );
 
     // Overlapping changes: the second sees a conflict with its own text intact.
-    let (eve_csrf, base) = open_editor(&mut eve, "/w/_edit/Notes").await;
-    let (fred_csrf, _) = open_editor(&mut fred, "/w/_edit/Notes").await;
-    save(
-        &mut eve,
-        "/w/_edit/Notes",
-        &eve_csrf,
-        &base,
+    let eve_form = eve.edit_page("w", "Notes").await;
+    let fred_form = fred.edit_page("w", "Notes").await;
+    eve.save_from(
+        &eve_form,
         &now.replace("ligne 3", "ligne trois (Eve)"),
         "Eve 2",
     )
@@ -589,16 +482,10 @@ async fn concurrent_edits_merge_or_conflict_without_loss() {
     .expect(303);
     let commits = repo.commits();
     let fred_text = now.replace("ligne 3", "ligne III (Fred)");
-    let conflict = save(
-        &mut fred,
-        "/w/_edit/Notes",
-        &fred_csrf,
-        &base,
-        &fred_text,
-        "Fred 2",
-    )
-    .await
-    .expect(409);
+    let conflict = fred
+        .save_from(&fred_form, &fred_text, "Fred 2")
+        .await
+        .expect(409);
     assert_eq!(repo.commits(), commits, "a conflict commits nothing");
     assert!(
         conflict.text.contains("ligne III (Fred)"),
@@ -614,18 +501,12 @@ async fn concurrent_edits_merge_or_conflict_without_loss() {
     );
 
     // Saving again from the conflict view (its base is the new head) lands.
-    let new_base = conflict.field("base");
-    assert_ne!(new_base, base);
-    save(
-        &mut fred,
-        "/w/_edit/Notes",
-        &conflict.csrf(),
-        &new_base,
-        &fred_text,
-        "Fred 2",
-    )
-    .await
-    .expect(303);
+    let retry = EditForm::of(conflict);
+    assert_ne!(retry.base, fred_form.base);
+    assert_eq!(retry.base, repo.git(&["rev-parse", "HEAD"]));
+    fred.save_from(&retry, &fred_text, "Fred 2")
+        .await
+        .expect(303);
     assert!(
         repo.file("Notes.md")
             .expect("page")
@@ -644,8 +525,8 @@ async fn concurrent_edits_merge_or_conflict_without_loss() {
 async fn a_save_racing_a_commit_behind_the_servers_back_loses_neither() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Notes").await;
+    let mut eve = server.signed_in("eve").await;
+    let form = eve.edit_page("w", "Notes").await;
     let original = repo.file("Notes.md").expect("seeded");
 
     // Someone commits straight into the repository, with git, while Eve is editing.
@@ -665,16 +546,7 @@ async fn a_save_racing_a_commit_behind_the_servers_back_loses_neither() {
         .git(&["-C", work, "push", "-q", "origin", "HEAD"]);
 
     let text = original.replace("ligne 1", "ligne 1 (web)");
-    save(
-        &mut eve,
-        "/w/_edit/Notes",
-        &csrf,
-        &base,
-        &text,
-        "Commit web",
-    )
-    .await
-    .expect(303);
+    eve.save_from(&form, &text, "Commit web").await.expect(303);
     let now = repo.file("Notes.md").expect("page");
     assert!(
         now.contains("ligne 1 (web)") && now.contains("ligne 5 (git)"),
@@ -691,20 +563,16 @@ async fn a_save_racing_a_commit_behind_the_servers_back_loses_neither() {
 async fn uploads_attachments_within_the_limit() {
     let server = farm().start();
     let repo = Repo::of(&server, "w");
-    let mut eve = signed_in(&server, "eve").await;
-    let form = eve.get("/w/_files/?page=Guides/Accueil").await.expect(200);
-    let csrf = form.csrf();
+    let mut eve = server.signed_in("eve").await;
     let png = b"\x89PNG\r\n\x1a\n0000IHDR-not-really-but-typed-by-name".to_vec();
 
     let reply = eve
-        .post_multipart(
-            "/w/_files/",
-            &[
-                ("csrf", &csrf),
-                ("page", "Guides/Accueil"),
-                ("name", "images/Logo coop.png"),
-            ],
-            ("file", "logo.png", &png),
+        .upload_for_page(
+            "w",
+            "Guides/Accueil",
+            "images/Logo coop.png",
+            "logo.png",
+            &png,
         )
         .await
         .expect(303);
@@ -734,61 +602,29 @@ async fn uploads_attachments_within_the_limit() {
 
     // Without a name, the file's own name; a reserved name is refused.
     let before = repo.commits();
-    eve.post_multipart(
-        "/w/_files/",
-        &[("csrf", &csrf)],
-        ("file", "_cache.png", &png),
-    )
-    .await
-    .expect(400);
-    eve.post_multipart(
-        "/w/_files/",
-        &[("csrf", &csrf), ("name", "page.md")],
-        ("file", "x.md", b"# x"),
-    )
-    .await
-    .expect(400);
+    eve.upload("w", "", "_cache.png", &png).await.expect(400);
+    eve.upload("w", "page.md", "x.md", b"# x").await.expect(400);
     // Over the limit (10 MiB by default): 413, nothing committed.
     let big = vec![0u8; 10 * 1024 * 1024 + 1];
-    eve.post_multipart("/w/_files/", &[("csrf", &csrf)], ("file", "big.bin", &big))
-        .await
-        .expect(413);
+    eve.upload("w", "", "big.bin", &big).await.expect(413);
     // A reader cannot upload.
-    let mut rita = signed_in(&server, "rita").await;
-    let rita_csrf = rita.csrf().await;
-    rita.post_multipart(
-        "/w/_files/",
-        &[("csrf", &rita_csrf)],
-        ("file", "r.png", &png),
-    )
-    .await
-    .expect(403);
+    let mut rita = server.signed_in("rita").await;
+    rita.upload("w", "", "r.png", &png).await.expect(403);
     assert_eq!(repo.commits(), before);
 }
 
 #[tokio::test]
 async fn recent_changes_and_feed_follow_the_access_policy() {
     let server = farm().start();
-    let mut eve = signed_in(&server, "eve").await;
-    let (csrf, base) = open_editor(&mut eve, "/w/_edit/Journal").await;
-    save(
-        &mut eve,
-        "/w/_edit/Journal",
-        &csrf,
-        &base,
-        "# Journal\n\nRien.\n",
-        "Ouvrir le journal",
-    )
-    .await
-    .expect(303);
-    let mut olga = signed_in(&server, "olga").await;
-    let csrf = olga.csrf().await;
-    let (_, priv_base) = open_editor(&mut olga, "/priv/_edit/Home").await;
-    save(
-        &mut olga,
-        "/priv/_edit/Home",
-        &csrf,
-        &priv_base,
+    let repo = Repo::of(&server, "w");
+    let mut eve = server.signed_in("eve").await;
+    eve.save_page_with_message("w", "Journal", "# Journal\n\nRien.\n", "Ouvrir le journal")
+        .await
+        .expect(303);
+    let mut olga = server.signed_in("olga").await;
+    olga.save_page_with_message(
+        "priv",
+        "Home",
         "# Secret\n\nCode 1234.\n",
         "Changer le code secret",
     )
@@ -821,6 +657,53 @@ async fn recent_changes_and_feed_follow_the_access_policy() {
     assert!(
         feed.text
             .contains(&format!("<name>{}</name>", display_name("eve")))
+    );
+    // The whole feed, newest change first; dates, commit ids and the address normalised.
+    let journal = repo.git(&["rev-parse", "HEAD"]);
+    let seed = repo.git(&["rev-parse", "HEAD~1"]);
+    assert_snapshot(
+        &replace_all(
+            &replace_element_text(&tag_per_line(&feed.text), "updated", "DATE"),
+            &[
+                (&journal, "JOURNAL"),
+                (&seed, "SEED"),
+                (server.base(), "BASE"),
+            ],
+        ),
+        r#"
+        <?xml version="1.0" encoding="utf-8"?>
+        <feed xmlns="http://www.w3.org/2005/Atom">
+        <title>Wiki w</title>
+        <id>BASE/w/</id>
+        <link rel="alternate" href="BASE/w/">
+        </link>
+        <link rel="self" href="BASE/w/_feed.atom">
+        </link>
+        <updated>DATE</updated>
+        <entry>
+        <title>Journal</title>
+        <id>urn:konbit:commit:JOURNAL</id>
+        <link rel="alternate" href="BASE/w/Journal">
+        </link>
+        <updated>DATE</updated>
+        <author>
+        <name>Person Eve</name>
+        </author>
+        <summary>Ouvrir le journal</summary>
+        </entry>
+        <entry>
+        <title>Home, Notes</title>
+        <id>urn:konbit:commit:SEED</id>
+        <link rel="alternate" href="BASE/w/Home">
+        </link>
+        <updated>DATE</updated>
+        <author>
+        <name>konbit</name>
+        </author>
+        <summary>Créer le wiki</summary>
+        </entry>
+        </feed>
+        "#,
     );
     server.browser().get("/w/_feed.atom").await.expect(404);
     eve.get("/priv/_feed.atom").await.expect(404);

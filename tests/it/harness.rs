@@ -219,13 +219,7 @@ impl Farm {
 
     /// Writes the configuration folder and the seeds into a new temporary folder.
     pub fn write(&self) -> FarmDir {
-        let root = tempfile::Builder::new()
-            .prefix("konbit-it-")
-            .tempdir()
-            .expect("creating a temporary folder");
-        let dir = FarmDir {
-            root: Arc::new(root),
-        };
+        let dir = FarmDir::empty();
         std::fs::create_dir_all(dir.config_dir()).expect("creating the config folder");
         for wiki in &self.wikis {
             for (path, bytes) in &wiki.files {
@@ -322,10 +316,31 @@ pub fn line_of(text: &str, needle: &str) -> usize {
 }
 
 /// A farm on disk: `config/` (farm.toml, roster.toml, seeds/) and `data/`, in a temporary
-/// folder removed when the last holder is dropped.
+/// folder removed when the last holder is dropped — unless that happens while a test is failing
+/// (its thread panicking): then the folder is kept for inspection and its path printed.
 #[derive(Clone)]
 pub struct FarmDir {
-    root: Arc<tempfile::TempDir>,
+    root: Arc<Root>,
+}
+
+/// The temporary folder of a [`FarmDir`], shared by its clones.
+struct Root {
+    path: PathBuf,
+    dir: Option<tempfile::TempDir>,
+}
+
+impl Drop for Root {
+    fn drop(&mut self) {
+        let Some(dir) = self.dir.take() else { return };
+        if std::thread::panicking() {
+            let path = dir.keep();
+            eprintln!(
+                "the failed test's farm is kept for inspection: {}",
+                path.display()
+            );
+        }
+        // Otherwise `dir` is dropped here, which removes the folder.
+    }
 }
 
 /// How a server that should not have started ended.
@@ -339,24 +354,33 @@ impl FarmDir {
     /// A farm folder holding copies of existing folders, by their name under the farm's root
     /// (`config`, `themes`…), such as the demo farm shipped with konbit.
     pub fn copy_of(folders: &[(&Path, &str)]) -> FarmDir {
-        let root = tempfile::Builder::new()
+        let dir = FarmDir::empty();
+        for (source, name) in folders {
+            copy_tree(source, &dir.path().join(name));
+        }
+        dir
+    }
+
+    /// A new, empty temporary folder.
+    fn empty() -> FarmDir {
+        let dir = tempfile::Builder::new()
             .prefix("konbit-it-")
             .tempdir()
             .expect("creating a temporary folder");
-        for (source, name) in folders {
-            copy_tree(source, &root.path().join(name));
-        }
         FarmDir {
-            root: Arc::new(root),
+            root: Arc::new(Root {
+                path: dir.path().to_owned(),
+                dir: Some(dir),
+            }),
         }
     }
 
     pub fn config_dir(&self) -> PathBuf {
-        self.root.path().join("config")
+        self.root.path.join("config")
     }
 
     pub fn data_dir(&self) -> PathBuf {
-        self.root.path().join("data")
+        self.root.path.join("data")
     }
 
     /// The bare repository of a wiki.
@@ -474,11 +498,11 @@ impl FarmDir {
 
     /// Runs `git` on this farm's files with a private HOME and no system or user configuration.
     pub fn git(&self, args: &[&str]) -> String {
-        let home = self.root.path().join("home");
+        let home = self.root.path.join("home");
         std::fs::create_dir_all(&home).expect("creating the private HOME");
         let output = Command::new("git")
             .args(args)
-            .current_dir(self.root.path())
+            .current_dir(&self.root.path)
             .env("HOME", &home)
             .env("XDG_CONFIG_HOME", home.join(".config"))
             .env("GIT_CONFIG_NOSYSTEM", "1")
@@ -511,7 +535,7 @@ impl FarmDir {
     }
 
     pub fn path(&self) -> &Path {
-        self.root.path()
+        self.root.path.as_path()
     }
 }
 
@@ -568,6 +592,35 @@ impl Log {
 
     fn all(&self) -> String {
         self.state.lock().expect("log lock").lines.join("\n")
+    }
+
+    /// Waits for a line, old or new, that `matches`, without moving the cursor of
+    /// [`Log::wait_for`]: for signals that are unique, such as one naming a commit.
+    fn wait_for_line(
+        &self,
+        matches: impl Fn(&str) -> bool,
+        what: &str,
+        timeout: Duration,
+    ) -> String {
+        let deadline = Instant::now() + timeout;
+        let mut state = self.state.lock().expect("log lock");
+        loop {
+            if let Some(line) = state.lines.iter().find(|line| matches(line)) {
+                return line.clone();
+            }
+            let now = Instant::now();
+            if state.closed || now >= deadline {
+                panic!(
+                    "the server did not log {what:?} within {timeout:?}; its log:\n{}",
+                    state.lines.join("\n")
+                );
+            }
+            state = self
+                .changed
+                .wait_timeout(state, deadline - now)
+                .expect("log lock")
+                .0;
+        }
     }
 
     fn wait_for(&self, needle: &str, timeout: Duration) -> String {
@@ -636,10 +689,36 @@ impl Server {
         }
     }
 
+    /// A new browser signed in as `login` with [`PASSWORD`].
+    pub async fn signed_in(&self, login: &str) -> Browser {
+        let mut browser = self.browser();
+        browser.sign_in(login, PASSWORD).await;
+        browser
+    }
+
     /// Waits for the next log line containing `needle` that no earlier wait matched, and
     /// returns it.
     pub fn wait_for_log(&self, needle: &str, timeout: Duration) -> String {
         self.log.wait_for(needle, timeout)
+    }
+
+    /// Waits for the server's own signal that the branch of wiki `slug` moved to the commit
+    /// `to` ("branch moved", logged once the change is in and derived state follows it), and
+    /// returns the commit it moved from. Commit ids are unique, so this wait neither takes nor
+    /// skips the signals other waits look for.
+    pub fn wait_for_branch_moved(&self, slug: &str, to: &str) -> String {
+        let wiki = format!(" wiki={slug} ");
+        let target = format!(" to={to}");
+        let line = self.log.wait_for_line(
+            |line| line.contains("branch moved") && line.contains(&wiki) && line.ends_with(&target),
+            &format!("branch moved wiki={slug} … to={to}"),
+            PATIENCE,
+        );
+        line.split(" from=")
+            .nth(1)
+            .and_then(|rest| rest.split(' ').next())
+            .unwrap_or_else(|| panic!("a branch-moved line without from=: {line}"))
+            .to_owned()
     }
 
     pub fn log(&self) -> String {
@@ -784,6 +863,20 @@ impl Reply {
     pub fn field(&self, name: &str) -> String {
         input_value(&self.text, name)
             .unwrap_or_else(|| panic!("no input {name} on the page:\n{}", self.text))
+    }
+
+    /// The page's `<main>` element, without the layout around it.
+    #[track_caller]
+    pub fn main(&self) -> &str {
+        let start = self
+            .text
+            .find("<main")
+            .unwrap_or_else(|| panic!("no <main> on the page:\n{}", self.text));
+        let end = self.text[start..]
+            .find("</main>")
+            .map(|end| start + end + "</main>".len())
+            .expect("a closed <main>");
+        &self.text[start..end]
     }
 
     /// The `lang` attribute of the page's `<html>`.
@@ -1053,6 +1146,356 @@ impl Browser {
     }
 }
 
+/// The action layer: what a person does in a wiki, done the way their browser does it — open
+/// the form, take its token (and, for the editor, its base revision), send it — so that no test
+/// re-implements the forms. Each action returns the server's answer unchecked, for the test to
+/// judge; opening a form expects it to be there (200) and shows the page otherwise.
+///
+/// A wiki is named by its slug and served under `/{slug}/`; a page by its path as a person
+/// writes it (`Guides/Plan d'action`), encoded here.
+///
+/// Slot for git: once the server speaks git over HTTP, `clone` (and `push`) as a person belong
+/// here beside the browser actions: a clone made with the person's login and [`PASSWORD`],
+/// whose pushes are then awaited with [`Server::wait_for_branch_moved`] like a save.
+impl Browser {
+    /// Opens `page` (any address of the farm) and chooses the interface language `lang` with
+    /// its language switch, which comes back to that page.
+    pub async fn choose_language(&mut self, page: &str, lang: &str) -> Reply {
+        let csrf = self.get(page).await.expect(200).csrf();
+        self.post_form("/_lang", &[("csrf", &csrf), ("lang", lang), ("next", page)])
+            .await
+    }
+
+    /// Opens the editor of a page (an existing one or a new one).
+    pub async fn edit_page(&mut self, wiki: &str, page: &str) -> EditForm {
+        let url = wiki_url(wiki, "_edit/", page);
+        EditForm::of(self.get(&url).await.expect(200))
+    }
+
+    /// Saves `text` with `message` from an editor form as it was when opened (its token and
+    /// base revision), as the editor's "save" button does.
+    pub async fn save_from(&mut self, form: &EditForm, text: &str, message: &str) -> Reply {
+        self.post_form(
+            &form.action,
+            &[
+                ("csrf", &form.csrf),
+                ("base", &form.base),
+                ("text", text),
+                ("message", message),
+                ("action", "save"),
+            ],
+        )
+        .await
+    }
+
+    /// The editor's "preview" button.
+    pub async fn preview_from(&mut self, form: &EditForm, text: &str) -> Reply {
+        self.post_form(
+            &form.action,
+            &[
+                ("csrf", &form.csrf),
+                ("base", &form.base),
+                ("text", text),
+                ("message", ""),
+                ("action", "preview"),
+            ],
+        )
+        .await
+    }
+
+    /// Opens the editor of a page and saves `text` without a message.
+    pub async fn save_page(&mut self, wiki: &str, page: &str, text: &str) -> Reply {
+        self.save_page_with_message(wiki, page, text, "").await
+    }
+
+    /// Opens the editor of a page and saves `text` with a message.
+    pub async fn save_page_with_message(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        text: &str,
+        message: &str,
+    ) -> Reply {
+        let form = self.edit_page(wiki, page).await;
+        self.save_from(&form, text, message).await
+    }
+
+    /// Opens the rename form of a page and renames it to `to`, leaving a redirect page or not.
+    pub async fn rename_page(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        to: &str,
+        leave_redirect: bool,
+        message: &str,
+    ) -> Reply {
+        let url = wiki_url(wiki, "_rename/", page);
+        let csrf = self.get(&url).await.expect(200).csrf();
+        let mut fields = vec![("csrf", csrf.as_str()), ("to", to), ("message", message)];
+        if leave_redirect {
+            fields.push(("redirect", "yes"));
+        }
+        self.post_form(&url, &fields).await
+    }
+
+    /// Opens the confirmation of a page's deletion and confirms it.
+    pub async fn delete_page(&mut self, wiki: &str, page: &str, message: &str) -> Reply {
+        let url = wiki_url(wiki, "_delete/", page);
+        let csrf = self.get(&url).await.expect(200).csrf();
+        self.post_form(&url, &[("csrf", &csrf), ("message", message)])
+            .await
+    }
+
+    /// Opens a page's history and restores the revision `rev` (a commit id) from there.
+    pub async fn revert_page(&mut self, wiki: &str, page: &str, rev: &str) -> Reply {
+        let csrf = self
+            .get(&wiki_url(wiki, "_history/", page))
+            .await
+            .expect(200)
+            .csrf();
+        self.post_form(
+            &wiki_url(wiki, "_revert/", page),
+            &[("csrf", &csrf), ("rev", rev)],
+        )
+        .await
+    }
+
+    /// Opens the files page and uploads `bytes` as the file `file_name` of the person's
+    /// computer, stored under `name` (empty: under the file's own name).
+    pub async fn upload(&mut self, wiki: &str, name: &str, file_name: &str, bytes: &[u8]) -> Reply {
+        self.upload_for_page(wiki, "", name, file_name, bytes).await
+    }
+
+    /// [`Browser::upload`] from the files page opened for a page (`_files/?page=…`), as the
+    /// editor's link to it does: the answer gives the Markdown to paste into that page.
+    pub async fn upload_for_page(
+        &mut self,
+        wiki: &str,
+        page: &str,
+        name: &str,
+        file_name: &str,
+        bytes: &[u8],
+    ) -> Reply {
+        let files = format!("/{wiki}/_files/");
+        let form_url = if page.is_empty() {
+            files.clone()
+        } else {
+            format!("{files}?page={}", query_value(page))
+        };
+        let csrf = self.get(&form_url).await.expect(200).csrf();
+        self.post_multipart(
+            &files,
+            &[("csrf", &csrf), ("page", page), ("name", name)],
+            ("file", file_name, bytes),
+        )
+        .await
+    }
+}
+
+/// The editor as a browser holds it once opened: where it posts, its token, the revision its
+/// text was read at, and the text itself.
+#[derive(Debug, Clone)]
+pub struct EditForm {
+    /// The form's address, `/{wiki}/_edit/{page}`.
+    pub action: String,
+    pub csrf: String,
+    /// The commit the editor's text was read at (empty for a wiki without commits).
+    pub base: String,
+    /// The text of the editor's textarea, as the browser shows it (unescaped).
+    pub text: String,
+    /// The editor page itself.
+    pub page: Reply,
+}
+
+impl EditForm {
+    /// The editor form of a page showing one: the editor, a preview, a conflict or a refused
+    /// save (whose form carries the new base revision).
+    #[track_caller]
+    pub fn of(page: Reply) -> EditForm {
+        let tag_start = page
+            .text
+            .find("<form class=\"stack editor\"")
+            .unwrap_or_else(|| panic!("no editor form on the page:\n{}", page.text));
+        let tag_end = page.text[tag_start..]
+            .find('>')
+            .map(|end| tag_start + end)
+            .expect("a complete form tag");
+        let action = parse_attributes(&page.text[tag_start..tag_end])
+            .remove("action")
+            .expect("an editor form has an action");
+        let textarea = page.text[tag_start..]
+            .find("name=\"text\"")
+            .map(|at| &page.text[tag_start + at..])
+            .expect("an editor form has a text field");
+        let text = textarea
+            .split_once('>')
+            .and_then(|(_, rest)| rest.split_once("</textarea>"))
+            .map(|(text, _)| unescape_html(text))
+            .expect("a complete textarea");
+        EditForm {
+            action,
+            csrf: page.csrf(),
+            base: page.field("base"),
+            text,
+            page,
+        }
+    }
+}
+
+/// The address of a wiki surface for a page: `wiki_url("w", "_edit/", "Plan d'action")` is
+/// `/w/_edit/Plan%20d%27action`; an empty route gives the page itself.
+pub fn wiki_url(wiki: &str, route: &str, page: &str) -> String {
+    format!("/{wiki}/{route}{}", encode_page(page))
+}
+
+/// A page path as a browser puts it in an address: every byte but ASCII letters, digits, `/`
+/// and `-._~` percent-encoded.
+pub fn encode_page(page: &str) -> String {
+    let mut out = String::new();
+    for byte in page.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            out.push(char::from(byte));
+        } else {
+            write!(out, "%{byte:02X}").expect("writing to a String");
+        }
+    }
+    out
+}
+
+/// A value for a query string, every byte but ASCII letters and digits percent-encoded, as
+/// konbit writes the `next=` of its sign-in links.
+pub fn query_value(value: &str) -> String {
+    let mut out = String::new();
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() {
+            out.push(char::from(byte));
+        } else {
+            write!(out, "%{byte:02X}").expect("writing to a String");
+        }
+    }
+    out
+}
+
+/// Text as an HTML page shows it, from its escaped form in the page's source.
+pub fn unescape_html(html: &str) -> String {
+    html.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+}
+
+/// Asserts that a whole output is what the test expects, line for line. The test normalises the
+/// output first (dates, commit ids, the server's address: see [`tag_per_line`],
+/// [`replace_all`] and [`replace_element_text`]) and writes `expected` inline, indented with its code: the first newline and
+/// the lines' common indentation are removed, as are trailing spaces and blank lines at either
+/// end of both texts. A failure shows a line diff, `-` expected and `+` actual, then the actual
+/// text whole, ready to paste.
+#[track_caller]
+pub fn assert_snapshot(actual: &str, expected: &str) {
+    let expected = dedent(expected);
+    let actual = trimmed_lines(actual);
+    if actual == expected {
+        return;
+    }
+    panic!(
+        "the output differs from its snapshot (- expected, + actual):\n{}\nactual, whole:\n{}",
+        line_diff(&expected, &actual),
+        actual.join("\n")
+    );
+}
+
+/// HTML or XML with a line break between every two adjacent tags (`><`), so that a snapshot of
+/// it reads one element per line.
+pub fn tag_per_line(markup: &str) -> String {
+    markup.replace("><", ">\n<")
+}
+
+/// `text` with each `(from, to)` replaced, in order: commit ids by names, addresses by a word.
+pub fn replace_all(text: &str, replacements: &[(&str, &str)]) -> String {
+    replacements
+        .iter()
+        .fold(text.to_owned(), |text, (from, to)| text.replace(from, to))
+}
+
+/// `markup` with the text of every `<tag>…</tag>` replaced by `with`: dates, for instance.
+pub fn replace_element_text(markup: &str, tag: &str, with: &str) -> String {
+    let (open, close) = (format!("<{tag}>"), format!("</{tag}>"));
+    let mut out = String::new();
+    let mut rest = markup;
+    while let Some(start) = rest.find(&open) {
+        let text_start = start + open.len();
+        let Some(len) = rest[text_start..].find(&close) else {
+            break;
+        };
+        out.push_str(&rest[..text_start]);
+        out.push_str(with);
+        rest = &rest[text_start + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn trimmed_lines(text: &str) -> Vec<String> {
+    let lines: Vec<String> = text
+        .lines()
+        .map(|line| line.trim_end().to_owned())
+        .collect();
+    let start = lines
+        .iter()
+        .position(|l| !l.is_empty())
+        .unwrap_or(lines.len());
+    let end = lines
+        .iter()
+        .rposition(|l| !l.is_empty())
+        .map_or(start, |i| i + 1);
+    lines[start..end].to_vec()
+}
+
+fn dedent(text: &str) -> Vec<String> {
+    let lines = trimmed_lines(text);
+    let indent = lines
+        .iter()
+        .filter(|line| !line.is_empty())
+        .map(|line| line.len() - line.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    lines
+        .into_iter()
+        .map(|line| line.get(indent..).unwrap_or("").to_owned())
+        .collect()
+}
+
+/// A line diff by longest common subsequence: outputs here are small.
+fn line_diff(expected: &[String], actual: &[String]) -> String {
+    let (n, m) = (expected.len(), actual.len());
+    // common[i][j]: the length of the longest common subsequence of expected[i..] and actual[j..].
+    let mut common = vec![vec![0usize; m + 1]; n + 1];
+    for i in (0..n).rev() {
+        for j in (0..m).rev() {
+            common[i][j] = if expected[i] == actual[j] {
+                common[i + 1][j + 1] + 1
+            } else {
+                common[i + 1][j].max(common[i][j + 1])
+            };
+        }
+    }
+    let (mut i, mut j, mut out) = (0, 0, String::new());
+    while i < n || j < m {
+        if i < n && j < m && expected[i] == actual[j] {
+            writeln!(out, "  {}", expected[i]).expect("writing to a String");
+            (i, j) = (i + 1, j + 1);
+        } else if i < n && (j == m || common[i + 1][j] >= common[i][j + 1]) {
+            writeln!(out, "- {}", expected[i]).expect("writing to a String");
+            i += 1;
+        } else {
+            writeln!(out, "+ {}", actual[j]).expect("writing to a String");
+            j += 1;
+        }
+    }
+    out
+}
+
 /// Asserts what every HTML page of konbit carries: a CSP that allows no script at all.
 #[track_caller]
 pub fn assert_no_script_csp(reply: &Reply) {
@@ -1067,4 +1510,49 @@ pub fn assert_no_script_csp(reply: &Reply) {
     assert!(csp.contains("default-src 'none'"), "{csp}");
     assert!(!csp.contains("script-src"), "{csp}");
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
+}
+
+#[test]
+fn a_failing_test_keeps_its_farm_and_a_passing_one_does_not() {
+    let passed = std::thread::spawn(|| Farm::new().write().path().to_owned())
+        .join()
+        .expect("a farm written without failing");
+    assert!(!passed.exists(), "{} was not removed", passed.display());
+
+    let (path_tx, path_rx) = mpsc::channel();
+    let failed = std::thread::spawn(move || {
+        let dir = Farm::new().write();
+        path_tx
+            .send(dir.path().to_owned())
+            .expect("sending the path");
+        panic!("a test failing on purpose");
+    })
+    .join();
+    assert!(failed.is_err(), "the thread did fail");
+    let kept = path_rx.recv().expect("the failed thread's farm path");
+    assert!(
+        kept.join("config").join("farm.toml").is_file(),
+        "{} was not kept",
+        kept.display()
+    );
+    std::fs::remove_dir_all(&kept).expect("removing the kept farm");
+}
+
+#[test]
+fn a_snapshot_diff_shows_what_changed_line_by_line() {
+    let expected = dedent(
+        "
+        one
+        two
+          indented
+        four
+        ",
+    );
+    assert_eq!(expected, ["one", "two", "  indented", "four"]);
+    let actual = trimmed_lines("one\n  indented\nthree\nfour\n\n");
+    assert_eq!(
+        line_diff(&expected, &actual),
+        "  one\n- two\n    indented\n+ three\n  four\n"
+    );
+    assert_snapshot("a\nb  \n", "\n    a\n    b\n");
 }

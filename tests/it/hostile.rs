@@ -1,7 +1,7 @@
 //! Hostile but plausible uses of the write path and the farm forms, each found in review: none
 //! may lose a page, hang the farm, forge a notice or break a feed.
 
-use crate::harness::{Browser, Farm, PASSWORD, Reply, Server, Wiki};
+use crate::harness::{Farm, Server, Wiki};
 
 fn farm() -> Farm {
     Farm::new()
@@ -19,50 +19,24 @@ fn git(server: &Server, args: &[&str]) -> String {
     server.dir().git_in("w", args)
 }
 
-async fn save(eve: &mut Browser, page: &str, text: &str, message: &str) -> Reply {
-    let form = eve.get(&format!("/w/_edit/{page}")).await.expect(200);
-    eve.post_form(
-        &format!("/w/_edit/{page}"),
-        &[
-            ("csrf", &form.csrf()),
-            ("base", &form.field("base")),
-            ("text", text),
-            ("message", message),
-            ("action", "save"),
-        ],
-    )
-    .await
-}
-
 #[tokio::test]
 async fn a_file_never_replaces_a_folder_nor_a_folder_a_file() {
     let server = farm().start();
-    let mut eve = server.browser();
-    eve.sign_in("eve", PASSWORD).await;
+    let mut eve = server.signed_in("eve").await;
     let before = git(&server, &["rev-list", "--count", "HEAD"]);
 
     // An upload named like a folder of pages.
-    let csrf = eve.get("/w/_files/").await.expect(200).csrf();
-    eve.post_multipart(
-        "/w/_files/",
-        &[("csrf", &csrf), ("name", "Guides")],
-        ("file", "x.png", b"png"),
-    )
-    .await
-    .expect(409);
+    eve.upload("w", "Guides", "x.png", b"png").await.expect(409);
     // A page inside a "folder" that is a file.
-    let refused = save(&mut eve, "Home.md/Sous-page", "Mon texte gardé", "")
+    let refused = eve
+        .save_page("w", "Home.md/Sous-page", "Mon texte gardé")
         .await
         .expect(409);
     assert!(refused.text.contains("Mon texte gardé"), "the text is kept");
     // A rename onto a path below a file.
-    let form = eve.get("/w/_rename/Guides/Un").await.expect(200);
-    eve.post_form(
-        "/w/_rename/Guides/Un",
-        &[("csrf", &form.csrf()), ("to", "Home.md/Un")],
-    )
-    .await
-    .expect(409);
+    eve.rename_page("w", "Guides/Un", "Home.md/Un", false, "")
+        .await
+        .expect(409);
 
     assert_eq!(
         git(&server, &["rev-list", "--count", "HEAD"]),
@@ -76,11 +50,10 @@ async fn a_file_never_replaces_a_folder_nor_a_folder_a_file() {
 #[tokio::test]
 async fn saves_are_refused_when_head_names_no_branch() {
     let server = farm().start();
-    let mut eve = server.browser();
-    eve.sign_in("eve", PASSWORD).await;
+    let mut eve = server.signed_in("eve").await;
     let head = git(&server, &["rev-parse", "HEAD"]);
     git(&server, &["update-ref", "--no-deref", "HEAD", &head]);
-    save(&mut eve, "Home", "# Perdu ?\n", "").await.expect(503);
+    eve.save_page("w", "Home", "# Perdu ?\n").await.expect(503);
     assert_eq!(
         git(&server, &["rev-parse", "refs/heads/main"]),
         head,
@@ -93,16 +66,15 @@ async fn saves_are_refused_when_head_names_no_branch() {
 #[tokio::test]
 async fn redirect_pages_are_followed_one_hop_and_notices_cannot_be_forged() {
     let server = farm().start();
-    let mut eve = server.browser();
-    eve.sign_in("eve", PASSWORD).await;
-    save(&mut eve, "Boucle", "#REDIRECT [[Boucle]]\n", "")
+    let mut eve = server.signed_in("eve").await;
+    eve.save_page("w", "Boucle", "#REDIRECT [[Boucle]]\n")
         .await
         .expect(303);
     eve.get("/w/Boucle").await.expect(200);
-    save(&mut eve, "Ping", "#REDIRECT [[Pong]]\n", "")
+    eve.save_page("w", "Ping", "#REDIRECT [[Pong]]\n")
         .await
         .expect(303);
-    save(&mut eve, "Pong", "#REDIRECT [[Ping]]\n", "")
+    eve.save_page("w", "Pong", "#REDIRECT [[Ping]]\n")
         .await
         .expect(303);
     let first = eve.get("/w/Ping").await.expect(303);
@@ -132,10 +104,9 @@ async fn redirect_pages_are_followed_one_hop_and_notices_cannot_be_forged() {
 #[tokio::test]
 async fn control_characters_never_reach_the_feed() {
     let server = farm().start();
-    let mut eve = server.browser();
-    eve.sign_in("eve", PASSWORD).await;
-    save(
-        &mut eve,
+    let mut eve = server.signed_in("eve").await;
+    eve.save_page_with_message(
+        "w",
         "Home",
         "# Accueil\n\nNouveau.\n",
         "mauvais\u{1}message\u{7f}",

@@ -50,14 +50,7 @@ async fn the_persons_choice_wins_over_the_browsers_header() {
     let mut browser = server.browser().with_accept_language("fr");
     let page = browser.get("/w/Page").await.expect(200);
     assert_eq!(page.html_lang(), Some("fr"));
-    let csrf = page.csrf();
-    let reply = browser
-        .post_form(
-            "/_lang",
-            &[("csrf", &csrf), ("lang", "en"), ("next", "/w/Page")],
-        )
-        .await
-        .expect(303);
+    let reply = browser.choose_language("/w/Page", "en").await.expect(303);
     assert_eq!(reply.location(), Some("/w/Page"));
     let cookie = reply.set_cookie("konbit_lang").expect("a language cookie");
     assert!(cookie.starts_with("konbit_lang=en;"), "{cookie}");
@@ -70,11 +63,7 @@ async fn the_persons_choice_wins_over_the_browsers_header() {
     assert!(page.text.contains(">Français</button>"), "{}", page.text);
 
     // And back.
-    let csrf = page.csrf();
-    browser
-        .post_form("/_lang", &[("csrf", &csrf), ("lang", "fr"), ("next", "/")])
-        .await
-        .expect(303);
+    browser.choose_language("/", "fr").await.expect(303);
     assert_eq!(browser.get("/").await.expect(200).html_lang(), Some("fr"));
 }
 

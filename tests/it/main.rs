@@ -1,11 +1,12 @@
 //! konbit's integration tests: one binary, one harness, the real server over real HTTP.
 //!
-//! Each module is an area a person would notice: who reads what (`policy`), the routes
-//! (`pages`), host names (`host`), configuration changes while running (`reload`), signing in
-//! (`signin`), malformed addresses (`bad_input`), the command line and storage (`config`),
-//! Markdown rendering (`rendering`), the interface language (`language`), editing and its
-//! history (`editing`), many people saving at once (`stress`) and one walk in a real Chromium
-//! (`browser`).
+//! Each module is an area a person would notice: who reads and writes what, on every surface
+//! (`policy`), the routes (`pages`), host names (`host`), configuration changes while running
+//! (`reload`), signing in (`signin`), malformed addresses (`bad_input`), the command line and
+//! storage (`config`), Markdown rendering (`rendering`), the interface language (`language`),
+//! editing and its history (`editing`), hostile uses of the write path (`hostile`), many people
+//! saving at once (`stress`) and one walk in a real Chromium (`browser`). The `harness` writes
+//! farms, runs servers and acts as a person (see its action layer).
 
 mod bad_input;
 mod browser;

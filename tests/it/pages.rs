@@ -1,7 +1,9 @@
 //! Every reading route: the farm home, a wiki's home, pages, raw Markdown, the page list,
 //! attachments, themes and the account page, with their content types and headers.
 
-use crate::harness::{Farm, PASSWORD, Reply, Wiki, assert_no_script_csp};
+use crate::harness::{
+    Farm, PASSWORD, Reply, Wiki, assert_no_script_csp, assert_snapshot, tag_per_line,
+};
 
 /// The bytes of a 1×1 PNG: an attachment must come back byte for byte.
 const PNG: &[u8] = &[
@@ -211,6 +213,49 @@ async fn the_page_list_links_every_page_and_file() {
     }
     // Pages are listed by page path, without their `.md`.
     assert!(!index.text.contains("Home.md"), "{}", index.text);
+    // The whole list: pages by path, each folder announced once before its pages, then the
+    // files; a visitor is offered no new-page form.
+    assert_snapshot(
+        &tag_per_line(index.main()),
+        r#"
+        <main class="content" id="content">
+        <h1>Pages</h1>
+        <ul class="page-list">
+        <li class="folder" id="Guides">Guides/</li>
+        <li>
+        <a href="/w/Guides/Premiers%20pas">Guides/Premiers pas</a>
+        </li>
+        <li>
+        <a href="/w/Home">Home</a>
+        </li>
+        <li>
+        <a href="/w/Sans%20titre">Sans titre</a>
+        </li>
+        </ul>
+        <h2>Fichiers</h2>
+        <ul class="page-list">
+        <li>
+        <a href="/w/_files/archive.inconnu">archive.inconnu</a>
+        </li>
+        <li>
+        <a href="/w/_files/dessin.svg">dessin.svg</a>
+        </li>
+        <li>
+        <a href="/w/_files/documents/statuts.pdf">documents/statuts.pdf</a>
+        </li>
+        <li>
+        <a href="/w/_files/images/logo.png">images/logo.png</a>
+        </li>
+        <li>
+        <a href="/w/_files/notes.txt">notes.txt</a>
+        </li>
+        <li>
+        <a href="/w/_files/page.html">page.html</a>
+        </li>
+        </ul>
+        </main>
+        "#,
+    );
 }
 
 #[tokio::test]

@@ -1,9 +1,14 @@
 //! The access policy as a matrix over real HTTP: actors × visibilities × surfaces.
 //!
-//! The expectations are written out here as a table, not derived from `konbit::access`: a test
-//! that asked the policy what to expect could never catch the policy being wrong.
+//! Both sides of the matrix are data written out here. The rights are a table, not derived from
+//! `konbit::access`: a test that asked the policy what to expect could never catch the policy
+//! being wrong. The surfaces are a table too, one line per route of the README's URL map, read
+//! and write, each saying what a person with the right finds there: a new surface (search
+//! results, a git clone) is one more line in [`surfaces`].
 
-use crate::harness::{Browser, Farm, PASSWORD, Server, Wiki};
+use std::fmt::Write as _;
+
+use crate::harness::{Browser, Farm, PASSWORD, Reply, Server, Wiki, display_name, query_value};
 
 /// The people of the matrix and how each one is tied to the wikis' owner organisation.
 const ACTORS: [&str; 8] = [
@@ -14,24 +19,65 @@ const ACTORS: [&str; 8] = [
     "editor",   // editor in the owner organisation
     "orgadmin", // admin of the owner organisation
     "root",     // farm admin, in no organisation
-    "guest",    // an explicit `reader` grant on each wiki, in no organisation
+    "guest",    // an explicit grant (GUEST_GRANT) on each wiki, in no organisation
 ];
+
+/// The role `guest` is granted on every wiki.
+const GUEST_GRANT: &str = "reader";
 
 /// The three wikis, one per visibility, all owned by the organisation `own`.
-const WIKIS: [&str; 3] = ["pub", "mem", "priv"];
+const WIKIS: [(&str, &str); 3] = [("pub", "public"), ("mem", "members"), ("priv", "private")];
 
-/// Who may read which wiki: the whole policy a person can observe.
-const READS: [(&str, [bool; 3]); 8] = [
-    //             pub    mem    priv
-    ("visitor", [true, false, false]),
-    ("loner", [true, true, false]),
-    ("outsider", [true, true, false]),
-    ("reader", [true, true, true]),
-    ("editor", [true, true, true]),
-    ("orgadmin", [true, true, true]),
-    ("root", [true, true, true]),
-    ("guest", [true, true, true]),
+/// What each person may do in each wiki: `rw` read and write, `r` read only, `-` nothing (the
+/// wiki answers as if it did not exist). The whole policy a person can observe.
+#[rustfmt::skip]
+const RIGHTS: [(&str, [&str; 3]); 8] = [
+    //              pub    mem    priv
+    ("visitor",  [ "r",   "-",   "-"  ]),
+    ("loner",    [ "r",   "r",   "-"  ]),
+    ("outsider", [ "r",   "r",   "-"  ]),
+    ("reader",   [ "r",   "r",   "r"  ]),
+    ("editor",   [ "rw",  "rw",  "rw" ]),
+    ("orgadmin", [ "rw",  "rw",  "rw" ]),
+    ("root",     [ "rw",  "rw",  "rw" ]),
+    ("guest",    [ "r",   "r",   "r"  ]),
 ];
+
+/// Whether `actor` may read and may write the wiki `slug`, from [`RIGHTS`].
+fn rights(actor: &str, slug: &str) -> (bool, bool) {
+    let row = RIGHTS
+        .iter()
+        .find(|(name, _)| *name == actor)
+        .map(|(_, row)| row)
+        .expect("every actor has a row");
+    let column = WIKIS
+        .iter()
+        .position(|(wiki, _)| *wiki == slug)
+        .expect("a wiki of the matrix");
+    match row[column] {
+        "rw" => (true, true),
+        "r" => (true, false),
+        "-" => (false, false),
+        other => panic!("unknown right {other:?} for {actor} in {slug}"),
+    }
+}
+
+fn may_read(actor: &str, slug: &str) -> bool {
+    rights(actor, slug).0
+}
+
+/// The text of `Page` in wiki `slug`: the seed has the line `marker-{slug}-old`, the second
+/// revision `marker-{slug}-new` instead.
+fn page_text(slug: &str, version: &str) -> String {
+    format!("# Page {slug}\n\nmarker-{slug}-page\n\nmarker-{slug}-{version}\n")
+}
+
+/// Each person's own page, in every wiki from the seed on: writes of the matrix go there, so
+/// that they never change what the reading surfaces show, and a write wrongly allowed to a
+/// person who may not write would change something that exists.
+fn scratch(actor: &str) -> String {
+    format!("Scratch-{actor}")
+}
 
 fn matrix_farm() -> Farm {
     let mut farm = Farm::new()
@@ -52,146 +98,273 @@ fn matrix_farm() -> Farm {
             ],
         )
         .organisation("other", "Autre Organisation", &[("outsider", "admin")]);
-    for (slug, visibility) in WIKIS.iter().zip(["public", "members", "private"]) {
-        farm = farm.wiki(
-            Wiki::new(slug, "own", visibility)
-                .title(&format!("Titre {slug}"))
-                .grant("guest", "reader")
-                .page("Home", &format!("# Accueil {slug}\n\nmarker-{slug}-home\n"))
-                .page("Page", &format!("# Page {slug}\n\nmarker-{slug}-page\n"))
-                .file("doc.txt", format!("marker-{slug}-attachment\n")),
-        );
+    for (slug, visibility) in WIKIS {
+        let mut wiki = Wiki::new(slug, "own", visibility)
+            .title(&format!("Titre {slug}"))
+            .grant("guest", GUEST_GRANT)
+            .page("Home", &format!("# Accueil {slug}\n\nmarker-{slug}-home\n"))
+            .page("Page", &page_text(slug, "old"))
+            .file("doc.txt", format!("marker-{slug}-attachment\n"));
+        for actor in ACTORS {
+            wiki = wiki.page(&scratch(actor), &format!("# {actor}\n\nscratch\n"));
+        }
+        farm = farm.wiki(wiki);
     }
     farm
 }
 
-/// A browser for each actor, signed in through `/login` (the visitor is not).
+/// The two revisions of each wiki: the seed, and a second commit changing `Page`, so that there
+/// is an old revision to show and a diff to make.
+struct Revisions {
+    seed: String,
+    second: String,
+}
+
+/// The matrix's server, with the second revision of `Page` saved in each wiki by `root`.
+async fn matrix_server() -> (Server, Vec<Revisions>) {
+    let server = matrix_farm().start();
+    let mut root = server.signed_in("root").await;
+    let mut revisions = Vec::new();
+    for (slug, _) in WIKIS {
+        let seed = head(&server, slug);
+        root.save_page_with_message(
+            slug,
+            "Page",
+            &page_text(slug, "new"),
+            &format!("marker-{slug}-second"),
+        )
+        .await
+        .expect(303);
+        let second = head(&server, slug);
+        assert_eq!(server.wait_for_branch_moved(slug, &second), seed);
+        revisions.push(Revisions { seed, second });
+    }
+    (server, revisions)
+}
+
+fn head(server: &Server, slug: &str) -> String {
+    server.dir().git_in(slug, &["rev-parse", "HEAD"])
+}
+
+/// A browser for each actor, signed in through `/login` (the visitor is not). The sign-ins run
+/// at once: each costs the server a password hash, and the server hashes on all its cores.
 async fn browsers(server: &Server) -> Vec<(&'static str, Browser)> {
-    let mut browsers = Vec::new();
+    let mut signing_in = Vec::new();
     for actor in ACTORS {
         let mut browser = server.browser();
-        if actor != "visitor" {
-            browser.sign_in(actor, PASSWORD).await;
-        }
-        browsers.push((actor, browser));
+        signing_in.push(tokio::spawn(async move {
+            if actor != "visitor" {
+                browser.sign_in(actor, PASSWORD).await;
+            }
+            (actor, browser)
+        }));
+    }
+    let mut browsers = Vec::new();
+    for task in signing_in {
+        browsers.push(task.await.expect("signing in"));
     }
     browsers
 }
 
-/// The surfaces of a wiki: (name, path under the wiki, what a reader must find there).
-fn surfaces(slug: &str) -> [(&'static str, String, String); 5] {
-    [
-        ("home", format!("/{slug}/"), format!("marker-{slug}-home")),
-        (
-            "page",
-            format!("/{slug}/Page"),
-            format!("marker-{slug}-page"),
-        ),
-        (
-            "raw",
-            format!("/{slug}/_raw/Page"),
-            format!("# Page {slug}\n\nmarker-{slug}-page\n"),
-        ),
-        (
-            "attachment",
-            format!("/{slug}/_files/doc.txt"),
-            format!("marker-{slug}-attachment\n"),
-        ),
-        (
-            "page list",
-            format!("/{slug}/_pages"),
-            format!("href=\"/{slug}/Page\""),
-        ),
+/// What a surface asks of the person.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Need {
+    Read,
+    Write,
+}
+
+/// The request of a surface; the matrix adds the person's CSRF token to every POST.
+enum Request {
+    Get(String),
+    Post(String, Vec<(String, String)>),
+    /// A multipart upload: text fields, then the file (its name on the person's computer, its
+    /// bytes).
+    Upload(String, Vec<(String, String)>, (String, Vec<u8>)),
+}
+
+impl Request {
+    fn path(&self) -> &str {
+        match self {
+            Request::Get(path) | Request::Post(path, _) | Request::Upload(path, _, _) => path,
+        }
+    }
+
+    fn method(&self) -> &'static str {
+        match self {
+            Request::Get(_) => "GET",
+            Request::Post(..) | Request::Upload(..) => "POST",
+        }
+    }
+
+    async fn send(&self, browser: &mut Browser, csrf: &str) -> Reply {
+        let with_token = |fields: &[(String, String)]| -> Vec<(String, String)> {
+            let mut all = vec![("csrf".to_owned(), csrf.to_owned())];
+            all.extend(fields.iter().cloned());
+            all
+        };
+        match self {
+            Request::Get(path) => browser.get(path).await,
+            Request::Post(path, fields) => {
+                let fields = with_token(fields);
+                browser.post_form(path, &as_strs(&fields)).await
+            }
+            Request::Upload(path, fields, (file_name, bytes)) => {
+                let fields = with_token(fields);
+                browser
+                    .post_multipart(path, &as_strs(&fields), ("file", file_name, bytes))
+                    .await
+            }
+        }
+    }
+}
+
+fn as_strs(fields: &[(String, String)]) -> Vec<(&str, &str)> {
+    fields
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect()
+}
+
+/// What a person with the right finds on a surface.
+enum Find {
+    /// 200, and the answer holds this text.
+    Text(String),
+    /// 200, and the answer is exactly this.
+    Exactly(String),
+    /// 404 with this text: a page the wiki says it does not have.
+    Missing(String),
+    /// 303 to this address.
+    Redirect(String),
+    /// 303 to this address, after the branch moved by one commit authored by the person, which
+    /// the server announced.
+    Commit(String),
+}
+
+/// One row of the matrix.
+struct Surface {
+    name: &'static str,
+    need: Need,
+    request: Request,
+    find: Find,
+    /// Text on a reading surface exactly when the person may also write (its edit controls).
+    controls: Option<String>,
+}
+
+impl Surface {
+    fn controls(mut self, marker: String) -> Surface {
+        self.controls = Some(marker);
+        self
+    }
+}
+
+/// A reading surface.
+fn read(name: &'static str, path: String, find: Find) -> Surface {
+    surface(name, Need::Read, Request::Get(path), find)
+}
+
+/// A writing surface reached by a GET (a form).
+fn form(name: &'static str, path: String, find: Find) -> Surface {
+    surface(name, Need::Write, Request::Get(path), find)
+}
+
+/// A writing surface's POST.
+fn write(name: &'static str, request: Request, find: Find) -> Surface {
+    surface(name, Need::Write, request, find)
+}
+
+fn surface(name: &'static str, need: Need, request: Request, find: Find) -> Surface {
+    Surface {
+        name,
+        need,
+        request,
+        find,
+        controls: None,
+    }
+}
+
+fn post(path: String, fields: &[(&str, &str)]) -> Request {
+    Request::Post(path, owned(fields))
+}
+
+fn upload(path: String, fields: &[(&str, &str)], file_name: &str, bytes: &[u8]) -> Request {
+    Request::Upload(path, owned(fields), (file_name.to_owned(), bytes.to_vec()))
+}
+
+fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+        .collect()
+}
+
+/// Every surface of wiki `slug` as `actor` meets it: one line per route of the README's URL
+/// map. The GETs (reading surfaces and forms) all run first and must change nothing; the POSTs
+/// run after them, in this order, each on the person's own page and starting from what the one
+/// before left: save it, rename it away, restore it from the seed, delete it, then upload a
+/// file of their own. A surface to come is one more line here: search results a `read` row
+/// with the marker a reader must find, a git clone over HTTP a `read` row of its own request.
+#[rustfmt::skip]
+fn surfaces(slug: &str, actor: &str, revisions: &Revisions) -> Vec<Surface> {
+    let w = format!("/{slug}/");
+    let m = |what: &str| format!("marker-{slug}-{what}");
+    let (seed, second) = (revisions.seed.as_str(), revisions.second.as_str());
+    let (me, moved) = (scratch(actor), format!("Moved-{actor}"));
+    let file = format!("up-{actor}.txt");
+    // Echoed by a refused save: the same for every wiki, as the address is the only difference
+    // a hidden wiki's answer may have with a missing one's.
+    let saved = format!("# {actor}\n\nsaved\n");
+    use Find::*;
+    vec![
+        read("home", w.clone(), Text(m("home"))),
+        read("page", format!("{w}Page"), Text(m("new"))).controls(format!("href=\"{w}_edit/Page\"")),
+        read("old revision", format!("{w}Page?rev={seed}"), Text(m("old"))),
+        read("raw", format!("{w}_raw/Page"), Exactly(page_text(slug, "new"))),
+        read("missing page", format!("{w}No%20such%20page"), Missing("n’existe pas encore".into())).controls(format!("href=\"{w}_edit/No%20such%20page\"")),
+        read("page index", format!("{w}_pages"), Text(format!("href=\"{w}Page\""))).controls(format!("action=\"{w}_new\"")),
+        read("attachment", format!("{w}_files/doc.txt"), Exactly(format!("{}\n", m("attachment")))),
+        read("file list", format!("{w}_files/"), Text(format!("href=\"{w}_files/doc.txt\""))).controls("enctype=\"multipart/form-data\"".into()),
+        read("history", format!("{w}_history/Page"), Text(format!("href=\"{w}Page?rev={seed}\""))).controls(format!("action=\"{w}_revert/Page\"")),
+        read("diff", format!("{w}_diff/Page?from={seed}&to={second}"), Text(format!("<ins>{}</ins>", m("new")))),
+        read("recent changes", format!("{w}_recent"), Text(format!("<span class=\"message\">{}</span>", m("second")))),
+        read("feed", format!("{w}_feed.atom"), Text(format!("<summary>{}</summary>", m("second")))),
+        form("editor", format!("{w}_edit/Page"), Text(format!("name=\"base\" value=\"{second}\""))),
+        form("new page", format!("{w}_new?name=X"), Redirect(format!("{w}_edit/X"))),
+        form("rename form", format!("{w}_rename/Page"), Text(format!("action=\"{w}_rename/Page\""))),
+        form("delete form", format!("{w}_delete/Page"), Text(format!("action=\"{w}_delete/Page\""))),
+        write("save", post(format!("{w}_edit/{me}"), &[("base", seed), ("text", &saved), ("message", ""), ("action", "save")]), Commit(format!("{w}{me}?saved=yes"))),
+        write("rename", post(format!("{w}_rename/{me}"), &[("to", &moved), ("message", "")]), Commit(format!("{w}{moved}?saved=renamed"))),
+        write("revert", post(format!("{w}_revert/{me}"), &[("rev", seed)]), Commit(format!("{w}{me}?saved=yes"))),
+        write("delete", post(format!("{w}_delete/{me}"), &[("message", "")]), Commit(format!("{w}_pages"))),
+        write("upload", upload(format!("{w}_files/"), &[("page", ""), ("name", &file)], "f.txt", b"up\n"), Commit(format!("{w}_files/?uploaded={}&page=", query_value(&file)))),
     ]
 }
 
-fn reads(actor: &str) -> [bool; 3] {
-    READS
-        .iter()
-        .find(|(name, _)| *name == actor)
-        .map(|(_, row)| *row)
-        .expect("every actor has a row")
-}
+/// Cells of the matrix that did not answer as expected: the matrix runs to its end and reports
+/// them all, so that one wrong right shows as the pattern it makes.
+#[derive(Default)]
+struct Failures(Vec<String>);
 
-#[tokio::test]
-async fn readable_wikis_are_served_on_every_surface() {
-    let server = matrix_farm().start();
-    for (actor, mut browser) in browsers(&server).await {
-        for (slug, readable) in WIKIS.iter().zip(reads(actor)) {
-            if !readable {
-                continue;
-            }
-            for (surface, path, expected) in surfaces(slug) {
-                let reply = browser.get(&path).await;
-                assert_eq!(reply.status, 200, "{actor} reading the {surface} of {slug}");
-                if surface == "raw" || surface == "attachment" {
-                    assert_eq!(reply.text, expected, "{actor}: {surface} of {slug}");
-                } else {
-                    assert!(
-                        reply.text.contains(&expected),
-                        "{actor}: the {surface} of {slug} lacks {expected:?}:\n{}",
-                        reply.text
-                    );
-                }
-            }
+impl Failures {
+    fn check(&mut self, ok: bool, cell: &str, what: impl FnOnce() -> String) {
+        if !ok {
+            self.0.push(format!("{cell}: {}", what()));
         }
     }
-}
 
-#[tokio::test]
-async fn the_farm_home_lists_exactly_the_readable_wikis() {
-    let server = matrix_farm().start();
-    for (actor, mut browser) in browsers(&server).await {
-        let home = browser.get("/").await.expect(200);
-        let listed: Vec<&str> = WIKIS
-            .iter()
-            .copied()
-            .filter(|slug| {
-                home.links()
-                    .iter()
-                    .any(|link| link.href() == Some(&format!("/{slug}/")))
-            })
-            .collect();
-        let expected: Vec<&str> = WIKIS
-            .iter()
-            .zip(reads(actor))
-            .filter(|(_, readable)| *readable)
-            .map(|(slug, _)| *slug)
-            .collect();
-        assert_eq!(listed, expected, "wikis listed on / for {actor}");
-        for slug in WIKIS.iter().zip(reads(actor)).filter(|(_, r)| !r) {
-            assert!(
-                !home.text.contains(&format!("Titre {}", slug.0)),
-                "{actor} sees the title of {}",
-                slug.0
-            );
+    #[track_caller]
+    fn assert_none(self, server: &Server) {
+        if self.0.is_empty() {
+            return;
         }
-    }
-}
-
-#[tokio::test]
-async fn the_farm_home_shows_owner_and_visibility() {
-    let server = matrix_farm().start();
-    let mut root = server.browser();
-    root.sign_in("root", PASSWORD).await;
-    let home = root.get("/").await.expect(200);
-    let owner_spans = home
-        .text
-        .matches("<span class=\"wiki-owner\">Organisation Propriétaire</span>")
-        .count();
-    assert_eq!(owner_spans, 3, "{}", home.text);
-    for visibility in ["public", "members", "private"] {
-        assert!(
-            home.text.contains(&format!("visibility-{visibility}")),
-            "no {visibility} badge:\n{}",
-            home.text
-        );
-    }
-    for slug in WIKIS {
-        assert_eq!(
-            home.link_with_text(&format!("Titre {slug}")).href(),
-            Some(format!("/{slug}/").as_str())
-        );
+        let mut report = format!("{} cells of the access matrix are wrong:\n", self.0.len());
+        for failure in &self.0 {
+            let mut shown: String = failure.chars().take(1500).collect();
+            if shown.len() < failure.len() {
+                shown.push('…');
+            }
+            writeln!(report, "- {shown}").expect("writing to a String");
+        }
+        panic!("{report}\nserver log:\n{}", server.log());
     }
 }
 
@@ -203,48 +376,247 @@ fn without_slug(text: &str, slug: &str) -> String {
         .replace(&format!("/{slug}\""), "/SLUG\"")
 }
 
-#[tokio::test]
-async fn unreadable_wikis_answer_exactly_like_missing_ones() {
-    let server = matrix_farm().start();
-    for (actor, mut browser) in browsers(&server).await {
-        for (slug, readable) in WIKIS.iter().zip(reads(actor)) {
-            if readable {
-                continue;
-            }
-            for ((surface, path, expected), (_, missing_path, _)) in
-                surfaces(slug).into_iter().zip(surfaces("nosuch"))
-            {
-                let reply = browser.get(&path).await;
-                let missing = browser.get(&missing_path).await;
-                assert_eq!(reply.status, 404, "{actor} reading the {surface} of {slug}");
-                assert_eq!(missing.status, 404, "{actor}: {missing_path}");
-                assert!(
-                    !reply.text.contains(&expected),
-                    "{actor}: {surface} of {slug}"
-                );
-                assert!(!reply.text.contains(&format!("Titre {slug}")));
-                assert_eq!(
-                    reply.header("content-type"),
-                    missing.header("content-type"),
-                    "{actor}: {surface} of {slug}"
-                );
-                assert_eq!(
-                    without_slug(&reply.text, slug),
-                    without_slug(&missing.text, "nosuch"),
-                    "{actor}: the {surface} of {slug} differs from a missing wiki's"
-                );
-            }
-            // A page that does not exist in an unreadable wiki must not get the "missing page"
-            // answer that a reader gets: that would tell that the wiki exists.
-            let reply = browser.get(&format!("/{slug}/No%20such%20page")).await;
-            let missing = browser.get("/nosuch/No%20such%20page").await;
-            assert_eq!(reply.status, 404);
-            assert_eq!(
-                without_slug(&reply.text, slug),
-                without_slug(&missing.text, "nosuch"),
-                "{actor}: missing page of {slug}"
-            );
+/// What a person who may read (and, for a writing surface, write) must find.
+fn check_found(failures: &mut Failures, cell: &str, surface: &Surface, reply: &Reply) {
+    let status = reply.status;
+    match &surface.find {
+        Find::Text(text) => {
+            failures.check(status == 200 && reply.text.contains(text), cell, || {
+                format!(
+                    "expected 200 holding {text:?}, got {status}:\n{}",
+                    reply.text
+                )
+            })
         }
+        Find::Exactly(text) => failures.check(status == 200 && reply.text == *text, cell, || {
+            format!(
+                "expected 200 and exactly {text:?}, got {status}: {:?}",
+                reply.text
+            )
+        }),
+        Find::Missing(text) => {
+            failures.check(status == 404 && reply.text.contains(text), cell, || {
+                format!(
+                    "expected 404 holding {text:?}, got {status}:\n{}",
+                    reply.text
+                )
+            })
+        }
+        Find::Redirect(to) | Find::Commit(to) => {
+            failures.check(status == 303 && reply.location() == Some(to), cell, || {
+                format!(
+                    "expected 303 to {to}, got {status} to {:?}:\n{}",
+                    reply.location(),
+                    reply.text
+                )
+            })
+        }
+    }
+}
+
+/// The answer to a person who may read the wiki but not write it, on a writing surface: a
+/// visitor's GET is sent to sign in and come back; anything else is refused (403).
+fn check_refused(
+    failures: &mut Failures,
+    cell: &str,
+    actor: &str,
+    request: &Request,
+    reply: &Reply,
+) {
+    if actor == "visitor" && request.method() == "GET" {
+        let to = format!("/login?next={}", query_value(request.path()));
+        failures.check(
+            reply.status == 303 && reply.location() == Some(&to),
+            cell,
+            || {
+                format!(
+                    "expected 303 to {to}, got {} to {:?}",
+                    reply.status,
+                    reply.location()
+                )
+            },
+        );
+    } else {
+        failures.check(reply.status == 403, cell, || {
+            format!("expected 403, got {}:\n{}", reply.status, reply.text)
+        });
+    }
+}
+
+/// The answer to a person who may not read the wiki: exactly the answer for a wiki that does
+/// not exist (only the echoed address differs).
+fn check_hidden(failures: &mut Failures, cell: &str, slug: &str, reply: &Reply, missing: &Reply) {
+    failures.check(reply.status == 404 && missing.status == 404, cell, || {
+        format!(
+            "expected 404 like a missing wiki, got {} (missing wiki: {})",
+            reply.status, missing.status
+        )
+    });
+    failures.check(
+        reply.header("content-type") == missing.header("content-type"),
+        cell,
+        || {
+            format!(
+                "content type {:?}, a missing wiki's {:?}",
+                reply.header("content-type"),
+                missing.header("content-type")
+            )
+        },
+    );
+    failures.check(!reply.text.contains(&format!("Titre {slug}")), cell, || {
+        "the answer names the wiki".to_owned()
+    });
+    let (shown, expected) = (
+        without_slug(&reply.text, slug),
+        without_slug(&missing.text, "nosuch"),
+    );
+    failures.check(shown == expected, cell, || {
+        format!("differs from a missing wiki's answer:\n{shown}\n--- a missing wiki's:\n{expected}")
+    });
+}
+
+/// The farm home (`/`) lists exactly the wikis the person may read, and names no other.
+async fn check_farm_home(failures: &mut Failures, actor: &str, browser: &mut Browser) {
+    let home = browser.get("/").await;
+    let cell = format!("{actor} × farm home (GET /)");
+    failures.check(home.status == 200, &cell, || format!("got {}", home.status));
+    let links = home.links();
+    for (slug, _) in WIKIS {
+        let listed = links
+            .iter()
+            .any(|link| link.href() == Some(&format!("/{slug}/")));
+        let named = home.text.contains(&format!("Titre {slug}"));
+        let readable = may_read(actor, slug);
+        failures.check(listed == readable && named == readable, &cell, || {
+            format!("{slug} listed: {listed}, named: {named}, readable: {readable}")
+        });
+    }
+}
+
+#[tokio::test]
+async fn every_surface_answers_each_person_by_their_rights() {
+    let (server, revisions) = matrix_server().await;
+    let mut browsers = browsers(&server).await;
+    let mut failures = Failures::default();
+
+    // Reading surfaces and forms: every GET, for everyone, from the farm home on.
+    for (actor, browser) in &mut browsers {
+        check_farm_home(&mut failures, actor, browser).await;
+        for ((slug, _), revisions) in WIKIS.iter().zip(&revisions) {
+            let (may_read, may_write) = rights(actor, slug);
+            let rows = surfaces(slug, actor, revisions);
+            let missing_rows = surfaces("nosuch", actor, revisions);
+            for (surface, missing_surface) in rows.iter().zip(&missing_rows) {
+                let Request::Get(path) = &surface.request else {
+                    continue;
+                };
+                let cell = format!("{actor} × {slug} × {} (GET {path})", surface.name);
+                let reply = browser.get(path).await;
+                if !may_read {
+                    let missing = missing_surface.request.send(browser, "").await;
+                    check_hidden(&mut failures, &cell, slug, &reply, &missing);
+                } else if surface.need == Need::Write && !may_write {
+                    check_refused(&mut failures, &cell, actor, &surface.request, &reply);
+                } else {
+                    check_found(&mut failures, &cell, surface, &reply);
+                    if let Some(controls) = &surface.controls {
+                        let shown = reply.text.contains(controls);
+                        failures.check(shown == may_write, &cell, || {
+                            format!(
+                                "edit controls {controls:?} shown: {shown}, may write: {may_write}"
+                            )
+                        });
+                    }
+                }
+            }
+        }
+    }
+    // No GET changed anything.
+    for ((slug, _), revisions) in WIKIS.iter().zip(&revisions) {
+        let now = head(&server, slug);
+        failures.check(now == revisions.second, slug, || {
+            format!("a GET moved the branch to {now}")
+        });
+    }
+
+    // Writing surfaces: every POST, for everyone, with the person's own valid token.
+    for (actor, browser) in &mut browsers {
+        let csrf = browser.csrf().await;
+        for ((slug, _), revisions) in WIKIS.iter().zip(&revisions) {
+            let (may_read, may_write) = rights(actor, slug);
+            let rows = surfaces(slug, actor, revisions);
+            let missing_rows = surfaces("nosuch", actor, revisions);
+            for (surface, missing_surface) in rows.iter().zip(&missing_rows) {
+                if surface.request.method() != "POST" {
+                    continue;
+                }
+                let cell = format!(
+                    "{actor} × {slug} × {} (POST {})",
+                    surface.name,
+                    surface.request.path()
+                );
+                let before = head(&server, slug);
+                let reply = surface.request.send(browser, &csrf).await;
+                let after = head(&server, slug);
+                if !(may_read && may_write) {
+                    if may_read {
+                        check_refused(&mut failures, &cell, actor, &surface.request, &reply);
+                    } else {
+                        let missing = missing_surface.request.send(browser, &csrf).await;
+                        check_hidden(&mut failures, &cell, slug, &reply, &missing);
+                    }
+                    failures.check(after == before, &cell, || {
+                        format!("a refused POST committed {after}")
+                    });
+                    continue;
+                }
+                check_found(&mut failures, &cell, surface, &reply);
+                if !matches!(surface.find, Find::Commit(_)) {
+                    failures.check(after == before, &cell, || format!("committed {after}"));
+                    continue;
+                }
+                if after == before {
+                    failures.check(false, &cell, || "the branch did not move".to_owned());
+                    continue;
+                }
+                let commit = server.dir().git_in(slug, &["log", "-1", "--format=%P|%an"]);
+                let expected = format!("{before}|{}", display_name(actor));
+                failures.check(commit == expected, &cell, || {
+                    format!(
+                        "one commit on {before} by {}, got parent|author {commit}",
+                        display_name(actor)
+                    )
+                });
+                let from = server.wait_for_branch_moved(slug, &after);
+                failures.check(from == before, &cell, || {
+                    format!("announced as a move from {from}")
+                });
+            }
+        }
+    }
+    failures.assert_none(&server);
+}
+
+#[tokio::test]
+async fn the_farm_home_shows_owner_and_visibility() {
+    let server = matrix_farm().start();
+    let mut root = server.signed_in("root").await;
+    let home = root.get("/").await.expect(200);
+    let owner_spans = home
+        .text
+        .matches("<span class=\"wiki-owner\">Organisation Propriétaire</span>")
+        .count();
+    assert_eq!(owner_spans, 3, "{}", home.text);
+    for (slug, visibility) in WIKIS {
+        assert!(
+            home.text.contains(&format!("visibility-{visibility}")),
+            "no {visibility} badge:\n{}",
+            home.text
+        );
+        assert_eq!(
+            home.link_with_text(&format!("Titre {slug}")).href(),
+            Some(format!("/{slug}/").as_str())
+        );
     }
 }
 

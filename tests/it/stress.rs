@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::harness::{Farm, PASSWORD, Wiki};
+use crate::harness::{Farm, Wiki};
 
 const CLIENTS: usize = 16;
 const SAVES: usize = 25;
@@ -24,14 +24,6 @@ fn with_line(text: &str, client: usize, value: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
         + "\n"
-}
-
-fn unescape(html: &str) -> String {
-    html.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
@@ -57,37 +49,16 @@ async fn sixteen_clients_save_concurrently_and_nothing_accepted_is_lost() {
 
     let mut tasks = Vec::new();
     for (client, login) in logins.iter().enumerate() {
-        let mut browser = server.browser();
-        browser.sign_in(login, PASSWORD).await;
+        let mut browser = server.signed_in(login).await;
         tasks.push(tokio::spawn(async move {
             let mut accepted = Vec::new();
             let mut conflicts = 0;
             for save in 0..SAVES {
                 let page = (client + save) % PAGES;
-                let url = format!("/w/_edit/Page%20{page}");
-                let form = browser.get(&url).await.expect(200);
-                let text =
-                    unescape(&form.text[form.text.find("name=\"text\"").expect("textarea")..])
-                        .split_once('>')
-                        .expect("textarea start")
-                        .1
-                        .split("</textarea>")
-                        .next()
-                        .expect("textarea end")
-                        .to_owned();
+                let form = browser.edit_page("w", &format!("Page {page}")).await;
                 let message = format!("c{client} s{save}");
-                let reply = browser
-                    .post_form(
-                        &url,
-                        &[
-                            ("csrf", &form.csrf()),
-                            ("base", &form.field("base")),
-                            ("text", &with_line(&text, client, &message)),
-                            ("message", &message),
-                            ("action", "save"),
-                        ],
-                    )
-                    .await;
+                let text = with_line(&form.text, client, &message);
+                let reply = browser.save_from(&form, &text, &message).await;
                 match reply.status {
                     303 => accepted.push(message),
                     409 => {
