@@ -150,15 +150,16 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
     }
 }
 
-/// Around every wiki route: a visitor refused something meant for writers is sent to sign in,
-/// and comes back here afterwards.
+/// Around every wiki route: a visitor who opens a page meant for writers is sent to sign in,
+/// and comes back here afterwards. (A refused POST is answered as refused: its form is gone.)
 pub async fn sign_in_to_write(caller: Caller, request: Request, next: Next) -> Response {
+    let opening = request.method() == axum::http::Method::GET;
     let response = next.run(request).await;
     let forbidden = matches!(
         response.extensions().get::<ErrorMark>(),
         Some(ErrorMark::Error(Error::Forbidden))
     );
-    if forbidden && caller.actor == Actor::Visitor {
+    if opening && forbidden && caller.actor == Actor::Visitor {
         return Redirect::to(&urls::sign_in(&caller.here)).into_response();
     }
     response

@@ -2,10 +2,10 @@
 //! clones and pushes against the real server; who may do what is the same policy as the web's,
 //! and every refused push names its reason in `remote:` lines and changes nothing.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::Command;
 
-use crate::harness::{Farm, PASSWORD, Server, Wiki};
+use crate::harness::{Farm, GitClient, PASSWORD, Server, Wiki};
 
 /// A wiki `w` of `coop` (members), a public `pub` and a private `priv` of `coop`, and a private
 /// `other` of another organisation. `eve` edits coop's wikis, `rita` reads them, `olga` belongs
@@ -27,88 +27,6 @@ fn farm() -> Farm {
         .wiki(Wiki::new("other", "autre", "private").page("Home", "# Autre\n"))
 }
 
-/// A person's git, in a folder of the farm's temporary tree.
-struct Git {
-    home: PathBuf,
-    base: String,
-}
-
-impl Git {
-    fn new(server: &Server) -> Git {
-        let home = server.dir().path().join("git-home");
-        std::fs::create_dir_all(&home).expect("creating the git home");
-        Git {
-            home,
-            base: server.base().to_owned(),
-        }
-    }
-
-    /// The URL of a wiki's repository, with credentials when given.
-    fn url(&self, slug: &str, credentials: Option<(&str, &str)>) -> String {
-        match credentials {
-            Some((login, secret)) => {
-                let host = self.base.trim_start_matches("http://");
-                let secret = percent_encoding::utf8_percent_encode(
-                    secret,
-                    percent_encoding::NON_ALPHANUMERIC,
-                );
-                format!("http://{login}:{secret}@{host}/{slug}.git")
-            }
-            None => format!("{}/{slug}.git", self.base),
-        }
-    }
-
-    fn run(&self, dir: &Path, args: &[&str]) -> Output {
-        Command::new("git")
-            .args(args)
-            .current_dir(dir)
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("HOME", &self.home)
-            .env("XDG_CONFIG_HOME", self.home.join(".config"))
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .env("GIT_AUTHOR_NAME", "Eve Poussée")
-            .env("GIT_AUTHOR_EMAIL", "eve@example.org")
-            .env("GIT_COMMITTER_NAME", "Eve Poussée")
-            .env("GIT_COMMITTER_EMAIL", "eve@example.org")
-            .stdin(Stdio::null())
-            .output()
-            .expect("running git (is it installed?)")
-    }
-
-    /// Runs git and expects success; returns its standard error (where `remote:` lines go).
-    #[track_caller]
-    fn ok(&self, dir: &Path, args: &[&str]) -> String {
-        let output = self.run(dir, args);
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(output.status.success(), "git {args:?} failed:\n{stderr}");
-        stderr
-    }
-
-    /// Runs git and expects failure; returns its standard error.
-    #[track_caller]
-    fn fails(&self, dir: &Path, args: &[&str]) -> String {
-        let output = self.run(dir, args);
-        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-        assert!(
-            !output.status.success(),
-            "git {args:?} succeeded:\n{stderr}"
-        );
-        stderr
-    }
-
-    /// Clones a wiki into a new folder; returns the folder.
-    #[track_caller]
-    fn clone(&self, slug: &str, credentials: Option<(&str, &str)>, folder: &str) -> PathBuf {
-        let target = self.home.join(folder);
-        let url = self.url(slug, credentials);
-        self.ok(&self.home, &["clone", "--quiet", &url, folder]);
-        target
-    }
-}
-
 fn write(dir: &Path, file: &str, text: &str) {
     let path = dir.join(file);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
@@ -122,7 +40,7 @@ fn head(server: &Server, slug: &str) -> String {
 #[tokio::test]
 async fn a_visitor_clones_a_public_wiki_with_every_protocol_and_depth() {
     let server = farm().start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let plain = git.clone("pub", None, "plain");
     assert_eq!(
         std::fs::read_to_string(plain.join("Home.md")).expect("cloned"),
@@ -192,7 +110,7 @@ async fn private_and_missing_wikis_answer_alike_and_outsiders_get_not_found() {
         );
     }
     // Someone of another organisation: a private wiki answers like a missing one.
-    let git = Git::new(&server);
+    let git = server.git_client();
     let refused = git.fails(
         &git.home,
         &["clone", &git.url("priv", Some(("olga", PASSWORD))), "x"],
@@ -220,7 +138,7 @@ async fn private_and_missing_wikis_answer_alike_and_outsiders_get_not_found() {
 #[tokio::test]
 async fn an_editor_pushes_and_the_web_shows_it_at_once() {
     let server = farm().start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("eve", PASSWORD)), "work");
     write(
         &work,
@@ -264,7 +182,7 @@ async fn an_editor_pushes_and_the_web_shows_it_at_once() {
 #[tokio::test]
 async fn a_reader_may_clone_but_not_push() {
     let server = farm().start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("rita", PASSWORD)), "work");
     let before = head(&server, "w");
     write(&work, "Lecture.md", "# Lecture\n");
@@ -307,7 +225,7 @@ async fn personal_tokens_clone_and_push_until_revoked() {
         .expect("tokens are kept in the data folder");
     assert!(!stored.contains(&token), "only a hash is stored");
 
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("eve", &token)), "work");
     write(&work, "Par jeton.md", "# Par jeton\n");
     git.ok(&work, &["add", "-A"]);
@@ -343,7 +261,12 @@ async fn personal_tokens_clone_and_push_until_revoked() {
 }
 
 /// Commits `files` in a fresh clone of `w` by eve, pushes, and returns git's standard error.
-fn refused_push(server: &Server, git: &Git, folder: &str, prepare: impl FnOnce(&Path)) -> String {
+fn refused_push(
+    server: &Server,
+    git: &GitClient,
+    folder: &str,
+    prepare: impl FnOnce(&Path),
+) -> String {
     let work = git.clone("w", Some(("eve", PASSWORD)), folder);
     prepare(&work);
     git.ok(
@@ -377,7 +300,7 @@ async fn every_rule_refuses_a_push_with_its_reason_and_changes_nothing() {
                 .page("Guides/Un", "# Un\n"),
         )
         .start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     // (case, the file it adds, what the refusal must say)
     let cases: [(&str, &str, Vec<u8>, &str); 6] = [
         ("reserved", "_brouillon.md", b"x".to_vec(), "_brouillon.md"),
@@ -449,21 +372,11 @@ async fn every_rule_refuses_a_push_with_its_reason_and_changes_nothing() {
     // After all that, a good push still works.
     let work = git.clone("w", Some(("eve", PASSWORD)), "good");
     write(&work, "Bonne page.md", "# Bonne page\n");
-    git_add(&work);
+    git.ok(&work, &["add", "-A"]);
     git.ok(&work, &["commit", "--quiet", "-m", "bonne"]);
     git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
     let fsck = server.dir().git_in("w", &["fsck", "--full"]);
     assert!(!fsck.contains("error"), "{fsck}");
-}
-
-fn git_add(work: &Path) {
-    let status = Command::new("git")
-        .args(["add", "-A"])
-        .current_dir(work)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .status()
-        .expect("git add");
-    assert!(status.success());
 }
 
 #[tokio::test]
@@ -536,10 +449,10 @@ async fn a_broken_push_changes_nothing_and_leaves_nothing_behind() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     // And the next push works.
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("eve", PASSWORD)), "after");
     write(&work, "Après.md", "# Après\n");
-    git_add(&work);
+    git.ok(&work, &["add", "-A"]);
     git.ok(&work, &["commit", "--quiet", "-m", "après"]);
     git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
 }
@@ -547,7 +460,7 @@ async fn a_broken_push_changes_nothing_and_leaves_nothing_behind() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_push_racing_sixteen_browser_saves_loses_nothing() {
     let server = farm().start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("eve", PASSWORD)), "race");
     for i in 0..20 {
         write(
@@ -556,7 +469,7 @@ async fn a_push_racing_sixteen_browser_saves_loses_nothing() {
             &format!("# Page {i}\n"),
         );
     }
-    git_add(&work);
+    git.ok(&work, &["add", "-A"]);
     git.ok(&work, &["commit", "--quiet", "-m", "vingt pages poussées"]);
 
     // Sixteen saves of new pages from the browser while the push runs.
@@ -639,7 +552,7 @@ async fn a_push_racing_sixteen_browser_saves_loses_nothing() {
 #[tokio::test]
 async fn a_push_of_a_thousand_pages_is_served_at_once() {
     let server = farm().start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let work = git.clone("w", Some(("eve", PASSWORD)), "thousand");
     for i in 0..1000 {
         write(
@@ -651,7 +564,7 @@ async fn a_push_of_a_thousand_pages_is_served_at_once() {
             ),
         );
     }
-    git_add(&work);
+    git.ok(&work, &["add", "-A"]);
     git.ok(&work, &["commit", "--quiet", "-m", "mille pages"]);
     let pushed = git.ok(&work, &["push", "origin", "HEAD:main"]);
     assert!(
@@ -682,7 +595,7 @@ async fn a_wiki_at_its_own_host_name_clones_from_that_host() {
         )
         .wiki(Wiki::new("autre", "coop", "public").page("Home", "# Autre\n"))
         .start();
-    let git = Git::new(&server);
+    let git = server.git_client();
     let url = git.url("site", None);
     git.ok(
         &git.home,
@@ -708,4 +621,15 @@ async fn a_wiki_at_its_own_host_name_clones_from_that_host() {
             "autre",
         ],
     );
+}
+
+/// `git add -A` in a working copy, inside preparations that do not hold the client.
+fn git_add(work: &Path) {
+    let status = Command::new("git")
+        .args(["add", "-A"])
+        .current_dir(work)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .status()
+        .expect("git add");
+    assert!(status.success());
 }

@@ -1154,9 +1154,8 @@ impl Browser {
 /// A wiki is named by its slug and served under `/{slug}/`; a page by its path as a person
 /// writes it (`Guides/Plan d'action`), encoded here.
 ///
-/// Slot for git: once the server speaks git over HTTP, `clone` (and `push`) as a person belong
-/// here beside the browser actions: a clone made with the person's login and [`PASSWORD`],
-/// whose pushes are then awaited with [`Server::wait_for_branch_moved`] like a save.
+/// For git, [`Server::git_client`] clones and pushes as a person (their login and
+/// [`PASSWORD`] or a token in the URL).
 impl Browser {
     /// Opens `page` (any address of the farm) and chooses the interface language `lang` with
     /// its language switch, which comes back to that page.
@@ -1555,4 +1554,91 @@ fn a_snapshot_diff_shows_what_changed_line_by_line() {
         "  one\n- two\n    indented\n+ three\n  four\n"
     );
     assert_snapshot("a\nb  \n", "\n    a\n    b\n");
+}
+
+/// The real `git` client against the server, as a person runs it: a private HOME in the farm's
+/// temporary tree, no system or user configuration, no prompts; credentials in the URL.
+pub struct GitClient {
+    pub home: PathBuf,
+    base: String,
+}
+
+impl Server {
+    /// A git client for this server.
+    pub fn git_client(&self) -> GitClient {
+        let server = self;
+        let home = server.dir().path().join("git-home");
+        std::fs::create_dir_all(&home).expect("creating the git home");
+        GitClient {
+            home,
+            base: server.base().to_owned(),
+        }
+    }
+}
+
+impl GitClient {
+    /// The URL of a wiki's repository, with credentials when given.
+    pub fn url(&self, slug: &str, credentials: Option<(&str, &str)>) -> String {
+        match credentials {
+            Some((login, secret)) => {
+                let host = self.base.trim_start_matches("http://");
+                let secret = percent_encoding::utf8_percent_encode(
+                    secret,
+                    percent_encoding::NON_ALPHANUMERIC,
+                );
+                format!("http://{login}:{secret}@{host}/{slug}.git")
+            }
+            None => format!("{}/{slug}.git", self.base),
+        }
+    }
+
+    pub fn run(&self, dir: &Path, args: &[&str]) -> Output {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("HOME", &self.home)
+            .env("XDG_CONFIG_HOME", self.home.join(".config"))
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("GIT_CONFIG_GLOBAL", self.home.join(".gitconfig"))
+            .env("GIT_TERMINAL_PROMPT", "0")
+            .env("GIT_AUTHOR_NAME", "Eve Poussée")
+            .env("GIT_AUTHOR_EMAIL", "eve@example.org")
+            .env("GIT_COMMITTER_NAME", "Eve Poussée")
+            .env("GIT_COMMITTER_EMAIL", "eve@example.org")
+            .stdin(Stdio::null())
+            .output()
+            .expect("running git (is it installed?)")
+    }
+
+    /// Runs git and expects success; returns its standard error (where `remote:` lines go).
+    #[track_caller]
+    pub fn ok(&self, dir: &Path, args: &[&str]) -> String {
+        let output = self.run(dir, args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(output.status.success(), "git {args:?} failed:\n{stderr}");
+        stderr
+    }
+
+    /// Runs git and expects failure; returns its standard error.
+    #[track_caller]
+    pub fn fails(&self, dir: &Path, args: &[&str]) -> String {
+        let output = self.run(dir, args);
+        let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+        assert!(
+            !output.status.success(),
+            "git {args:?} succeeded:\n{stderr}"
+        );
+        stderr
+    }
+
+    /// Clones a wiki into a new folder; returns the folder.
+    #[track_caller]
+    pub fn clone(&self, slug: &str, credentials: Option<(&str, &str)>, folder: &str) -> PathBuf {
+        let target = self.home.join(folder);
+        let url = self.url(slug, credentials);
+        self.ok(&self.home, &["clone", "--quiet", &url, folder]);
+        target
+    }
 }

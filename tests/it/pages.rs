@@ -216,10 +216,13 @@ async fn the_page_list_links_every_page_and_file() {
     // The whole list: pages by path, each folder announced once before its pages, then the
     // files; a visitor is offered no new-page form.
     assert_snapshot(
-        &tag_per_line(index.main()),
+        &tag_per_line(index.main()).replace(server.base(), "BASE"),
         r#"
         <main class="content" id="content">
         <h1>Pages</h1>
+        <p class="clone-url">
+        <label for="clone-url">Cloner avec git</label> <input id="clone-url" type="text" readonly value="git clone BASE/w.git">
+        </p>
         <ul class="page-list">
         <li class="folder" id="Guides">Guides/</li>
         <li>
