@@ -665,3 +665,59 @@ async fn a_visitor_signs_in_from_the_404_and_comes_back_to_the_page() {
     let page = browser.get("/priv/Page").await.expect(200);
     assert!(page.text.contains("marker-priv-page"), "{}", page.text);
 }
+
+/// git's two services under the same rights: clone and fetch need reading, push needs writing.
+/// A visitor refused is asked for credentials (401), for a hidden wiki and a missing one alike;
+/// a person who may not read gets exactly the answer of a missing wiki (404); a person who may
+/// read but not write is refused a push (403).
+#[tokio::test]
+async fn git_answers_each_person_by_the_same_rights() {
+    let server = matrix_farm().start();
+    let client = reqwest::Client::new();
+    let ask = |actor: &'static str, slug: &'static str, service: &'static str| {
+        let mut request = client.get(format!(
+            "{}/{slug}.git/info/refs?service={service}",
+            server.base()
+        ));
+        if actor != "visitor" {
+            request = request.basic_auth(actor, Some(PASSWORD));
+        }
+        async move {
+            let reply = request.send().await.expect("an answer");
+            let status = reply.status().as_u16();
+            let challenge = reply.headers().contains_key("www-authenticate");
+            let text = reply.text().await.expect("a body");
+            (status, challenge, text)
+        }
+    };
+    let mut wrong = Vec::new();
+    for (actor, _) in RIGHTS {
+        for (slug, _) in WIKIS {
+            let (may_read, may_write) = rights(actor, slug);
+            for (service, allowed) in [
+                ("git-upload-pack", may_read),
+                ("git-receive-pack", may_write),
+            ] {
+                let got = ask(actor, slug, service).await;
+                let missing = ask(actor, "nosuch", service).await;
+                let ok = if allowed {
+                    got.0 == 200 && got.2.contains("refs/heads/main")
+                } else if actor == "visitor" {
+                    got.0 == 401 && got.1 && got == missing
+                } else if !may_read {
+                    got.0 == 404 && got == missing
+                } else {
+                    got.0 == 403 && !got.2.contains("refs/heads")
+                };
+                if !ok {
+                    wrong.push(format!("{actor} × {slug} × {service}: {} {}", got.0, got.2));
+                }
+            }
+        }
+    }
+    assert!(
+        wrong.is_empty(),
+        "git answers against the rights:\n{}",
+        wrong.join("\n")
+    );
+}
