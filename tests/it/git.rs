@@ -633,3 +633,88 @@ fn git_add(work: &Path) {
         .expect("git add");
     assert!(status.success());
 }
+
+#[tokio::test]
+async fn a_push_cut_off_or_inflating_past_the_limit_changes_nothing() {
+    use std::io::{Read, Write};
+    let server = farm().start();
+    let before = head(&server, "w");
+    let address = server.base().trim_start_matches("http://").to_owned();
+    let auth = format!(
+        "Basic {}",
+        base64_encode(format!("eve:{PASSWORD}").as_bytes())
+    );
+    // A client that announces 8 MiB, sends a little, and goes away.
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    let head_lines = format!(
+        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
+         Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 8388608\r\n\r\n"
+    );
+    stream.write_all(head_lines.as_bytes()).expect("send");
+    stream.write_all(&[b'0'; 65536]).expect("send");
+    drop(stream);
+    // A gzip body that inflates far beyond anything a push may hold (a few KiB of zeros that
+    // become gigabytes would do; a modest one proves the path): it is not a pack either way.
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    let bomb = gzip_of_zeros(64 << 20);
+    let head_lines = format!(
+        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
+         Content-Type: application/x-git-receive-pack-request\r\nContent-Encoding: gzip\r\n\
+         Content-Length: {}\r\nConnection: close\r\n\r\n",
+        bomb.len()
+    );
+    stream.write_all(head_lines.as_bytes()).expect("send");
+    stream.write_all(&bomb).expect("send");
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    assert!(!answer.is_empty(), "an answer comes back");
+
+    assert_eq!(head(&server, "w"), before, "nothing changed");
+    // git's receive-pack may still be winding down the cut-off push: wait for its leftovers to go.
+    let objects = server.dir().repo("w").join("objects");
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&objects)
+            .expect("objects")
+            .filter_map(|e| e.ok())
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|name| name.starts_with("incoming") || name.starts_with("tmp"))
+            .collect()
+    };
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    while !leftovers().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(leftovers().is_empty(), "{:?}", leftovers());
+    let git = server.git_client();
+    let work = git.clone("w", Some(("eve", PASSWORD)), "after");
+    write(&work, "Ensuite.md", "# Ensuite\n");
+    git.ok(&work, &["add", "-A"]);
+    git.ok(&work, &["commit", "--quiet", "-m", "ensuite"]);
+    git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+}
+
+fn base64_encode(bytes: &[u8]) -> String {
+    use base64::Engine as _;
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+/// A gzip stream of `n` zero bytes, made with the system's gzip.
+fn gzip_of_zeros(n: usize) -> Vec<u8> {
+    use std::io::Write;
+    let mut child = Command::new("gzip")
+        .arg("-c")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("gzip");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || {
+        let zeros = vec![0u8; 1 << 20];
+        for _ in 0..n >> 20 {
+            stdin.write_all(&zeros).expect("write");
+        }
+    });
+    let output = child.wait_with_output().expect("gzip output");
+    writer.join().expect("writer");
+    output.stdout
+}
