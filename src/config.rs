@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
-use crate::i18n::Lang;
+use crate::i18n::{ContentLang, Lang};
 use crate::page_path::WikiSlug;
 use crate::roster::{self, Organisation, Person, Role, Roster};
 
@@ -70,7 +70,11 @@ pub struct WikiConfig {
     pub title: String,
     pub owner: String,
     pub visibility: Visibility,
+    /// The interface language of the wiki's own words (commit messages, push messages): its
+    /// content language when the interface speaks it, else the farm's default.
     pub lang: Lang,
+    /// The language its pages are written in (search analyses them in it).
+    pub content_lang: ContentLang,
     pub theme: String,
     pub hosts: Vec<String>,
     pub grants: BTreeMap<String, Role>,
@@ -542,10 +546,23 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
                 Visibility::Private
             }
         };
-        let lang = match &wiki.lang {
-            Some(lang) => parse_lang(source, lang, &format!("{key}.lang")),
-            None => default_lang,
+        let content_lang = match &wiki.lang {
+            Some(lang) => ContentLang::parse(lang.get_ref()).unwrap_or_else(|| {
+                let codes: Vec<&str> = ContentLang::ALL.iter().map(|l| l.code()).collect();
+                source.error(
+                    lang,
+                    format!("{key}.lang"),
+                    format!(
+                        "expected one of {}, found `{}`",
+                        codes.join(", "),
+                        lang.get_ref()
+                    ),
+                );
+                ContentLang::French
+            }),
+            None => ContentLang::parse(default_lang.code()).unwrap_or(ContentLang::French),
         };
+        let lang = content_lang.interface().unwrap_or(default_lang);
         let theme = wiki.theme.get_ref();
         let theme_ok = theme
             .bytes()
@@ -621,6 +638,7 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
                 owner: wiki.owner.into_inner(),
                 visibility,
                 lang,
+                content_lang,
                 theme: wiki.theme.into_inner(),
                 hosts: wiki_hosts,
                 grants,

@@ -249,6 +249,88 @@ impl Lang {
     }
 }
 
+/// The language a wiki is written in: any language the search engine can stem. The interface
+/// speaks French or English ([`Lang`]); a wiki's pages may be in any of these.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum ContentLang {
+    Arabic,
+    Danish,
+    Dutch,
+    English,
+    Finnish,
+    French,
+    German,
+    Greek,
+    Hungarian,
+    Italian,
+    Norwegian,
+    Portuguese,
+    Romanian,
+    Russian,
+    Spanish,
+    Swedish,
+    Tamil,
+    Turkish,
+}
+
+impl ContentLang {
+    pub const ALL: [ContentLang; 18] = [
+        ContentLang::Arabic,
+        ContentLang::Danish,
+        ContentLang::Dutch,
+        ContentLang::English,
+        ContentLang::Finnish,
+        ContentLang::French,
+        ContentLang::German,
+        ContentLang::Greek,
+        ContentLang::Hungarian,
+        ContentLang::Italian,
+        ContentLang::Norwegian,
+        ContentLang::Portuguese,
+        ContentLang::Romanian,
+        ContentLang::Russian,
+        ContentLang::Spanish,
+        ContentLang::Swedish,
+        ContentLang::Tamil,
+        ContentLang::Turkish,
+    ];
+
+    /// The ISO 639-1 code, as written in `farm.toml` and in HTML `lang` attributes.
+    pub fn code(self) -> &'static str {
+        match self {
+            ContentLang::Arabic => "ar",
+            ContentLang::Danish => "da",
+            ContentLang::Dutch => "nl",
+            ContentLang::English => "en",
+            ContentLang::Finnish => "fi",
+            ContentLang::French => "fr",
+            ContentLang::German => "de",
+            ContentLang::Greek => "el",
+            ContentLang::Hungarian => "hu",
+            ContentLang::Italian => "it",
+            ContentLang::Norwegian => "no",
+            ContentLang::Portuguese => "pt",
+            ContentLang::Romanian => "ro",
+            ContentLang::Russian => "ru",
+            ContentLang::Spanish => "es",
+            ContentLang::Swedish => "sv",
+            ContentLang::Tamil => "ta",
+            ContentLang::Turkish => "tr",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<ContentLang> {
+        ContentLang::ALL
+            .into_iter()
+            .find(|lang| lang.code() == code)
+    }
+
+    /// The interface language that goes with it: the same when the interface speaks it.
+    pub fn interface(self) -> Option<Lang> {
+        Lang::parse(self.code())
+    }
+}
+
 /// Every string of the interface, in one language.
 pub struct Messages {
     pub sign_in: &'static str,

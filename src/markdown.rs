@@ -58,6 +58,8 @@ pub struct Rendered {
     pub text: String,
     /// Page paths this page links to (resolved, without .md), deduplicated, in order.
     pub links: Vec<String>,
+    /// The text of every heading, in order (for search).
+    pub headings: Vec<String>,
 }
 
 /// Renders a page. Whatever the input, the result is well-formed, sanitised HTML.
@@ -86,6 +88,7 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Rendered {
 
     Rendered {
         html,
+        headings: outline.headings.iter().map(|h| h.text.clone()).collect(),
         title: outline.title,
         text: collapse_whitespace(&text),
         links,

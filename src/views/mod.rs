@@ -42,7 +42,7 @@ pub struct Chrome<'a> {
 pub struct WikiNav<'a> {
     pub title: &'a str,
     /// The language the wiki is written in (its pages; the interface may speak another).
-    pub lang: Lang,
+    pub lang: crate::i18n::ContentLang,
     /// The wiki's URL, ending in '/'.
     pub prefix: &'a str,
 }

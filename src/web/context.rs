@@ -85,7 +85,7 @@ impl Caller {
             theme: wiki.map_or("default", |(w, _)| w.theme.as_str()),
             wiki: wiki.map(|(w, prefix)| WikiNav {
                 title: &w.title,
-                lang: w.lang,
+                lang: w.content_lang,
                 prefix,
             }),
         }
