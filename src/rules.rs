@@ -6,7 +6,7 @@
 //! when the change breaks a rule. It knows nothing of git, HTTP or languages: a refusal says
 //! what is wrong as data, and the interface puts it in the person's words.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -239,6 +239,9 @@ pub fn check(listing: &Listing, changes: &[Change], limits: Limits) -> Result<()
         })
         .collect();
     let after = listing.with_changes(removed.iter().map(|path| (*path, false)));
+    // Letter-case clashes are looked up in a map made once for the whole change: a push of a
+    // thousand pages must not compare each with every page of the wiki.
+    let mut lowercase: Option<HashMap<String, &PagePath>> = None;
     for change in changes {
         let Change::Put(stored, bytes) = change else {
             continue;
@@ -267,13 +270,20 @@ pub fn check(listing: &Listing, changes: &[Change], limits: Limits) -> Result<()
                     limit: limits.max_page_bytes,
                 });
             }
-            if !after.pages.contains_key(&path)
-                && let Some(existing) = after.case_clash(&path)
-            {
-                return Err(Refusal::CaseClash {
-                    path,
-                    existing: existing.clone(),
+            if !after.pages.contains_key(&path) {
+                let lowercase = lowercase.get_or_insert_with(|| {
+                    after
+                        .pages
+                        .keys()
+                        .map(|page| (page.as_str().to_lowercase(), page))
+                        .collect()
                 });
+                if let Some(existing) = lowercase.get(&path.as_str().to_lowercase()) {
+                    return Err(Refusal::CaseClash {
+                        path,
+                        existing: (*existing).clone(),
+                    });
+                }
             }
         } else if bytes.len() > limits.max_file_bytes {
             return Err(Refusal::FileTooLarge {

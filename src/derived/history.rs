@@ -63,6 +63,19 @@ impl PathIndex {
         Ok(index)
     }
 
+    /// The newest commit that changed the file at `path`, when the file is there now: a page's
+    /// last change. Unlike [`PathIndex::history`], it never searches for renames.
+    pub fn last_change(&self, repo: &Repo, path: &str) -> Result<Option<Revision>> {
+        let Some(&number) = self.by_path.get(path).and_then(|numbers| numbers.last()) else {
+            return Ok(None);
+        };
+        let commit = self.commits[number as usize];
+        if repo.blob_at(commit, path)?.is_none() {
+            return Ok(None);
+        }
+        repo.revision(commit, path).map(Some)
+    }
+
     /// The commits that changed the file at `path`, newest first, following renames: when the
     /// file appears in a commit, a file removed by that same commit with the same or similar
     /// content is taken as its former name. `skip` rows are left out, at most `limit` are

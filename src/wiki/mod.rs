@@ -148,11 +148,7 @@ impl<'f> Wiki<'f> {
         let index = self
             .derived
             .history_index(&snapshot.repo, &self.slug, snapshot.head.commit)?;
-        let last_change = index
-            .history(&snapshot.repo, stored, 0, 1)?
-            .0
-            .into_iter()
-            .next();
+        let last_change = index.last_change(&snapshot.repo, stored)?;
         Ok(Some(PageView {
             path: path.clone(),
             page,
