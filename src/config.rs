@@ -355,6 +355,24 @@ pub fn parse(dir: &Path, farm_text: &str, roster_text: &str) -> Result<Config, C
     }
 }
 
+/// What a valid configuration lacks for some of konbit's answers, each naming its file and
+/// key (the line is 0: the key is missing). Warnings do not stop a farm from being served.
+pub fn warnings(dir: &Path, config: &Config) -> Vec<ConfigError> {
+    let mut warnings = Vec::new();
+    if config.farm.base_url.is_none() && !config.wikis.is_empty() {
+        warnings.push(ConfigError {
+            file: dir.join(FARM_FILE),
+            line: 0,
+            key: "farm.base_url".to_owned(),
+            message: "not set: the Atom feeds have no public address to give, so their links \
+                      are relative to the farm's root and their ids are urn:konbit:wiki:<slug>; \
+                      set it to the farm's public address, such as https://wiki.example.org"
+                .to_owned(),
+        });
+    }
+    warnings
+}
+
 fn is_valid_login(login: &str) -> bool {
     (1..=64).contains(&login.len())
         && login.bytes().all(|b| {
@@ -465,11 +483,15 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
     if let Some(base_url) = &raw.farm.base_url {
         let url = base_url.get_ref();
         secure_cookies = url.starts_with("https://");
-        if !(secure_cookies || url.starts_with("http://")) {
+        let host = url.split_once("://").map_or("", |(_, rest)| {
+            rest.split(['/', '?', '#']).next().unwrap_or("")
+        });
+        if !(secure_cookies || url.starts_with("http://")) || host.is_empty() || host.contains('@')
+        {
             source.error(
                 base_url,
                 "farm.base_url",
-                "expected an http:// or https:// address",
+                "expected an http:// or https:// address with a host name",
             );
         }
     }

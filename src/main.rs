@@ -60,6 +60,9 @@ fn main() -> anyhow::Result<()> {
         } => serve(config, data, listen),
         Command::Check { config } => match konbit::config::load(&config) {
             Ok(loaded) => {
+                for warning in konbit::config::warnings(&config, &loaded) {
+                    eprintln!("warning: {warning}");
+                }
                 println!(
                     "{}: {} wikis, {} people, {} organisations: valid",
                     config.display(),
@@ -112,6 +115,9 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
             std::process::exit(1);
         }
     };
+    for warning in konbit::config::warnings(&config, &farm.config()) {
+        tracing::warn!("{warning}");
+    }
     if let Some(data) = data {
         farm.set_data_dir(&data);
     }

@@ -237,9 +237,11 @@ fn xml_text(text: &str) -> String {
         .collect()
 }
 
-/// An Atom feed of a wiki's changes.
+/// An Atom feed of a wiki's changes. `id` is an absolute IRI; `site`, `self_link` and the
+/// entries' links may be relative to the feed's own address (there is no `xml:base`).
 pub fn atom_feed(
     title: &str,
+    id: &str,
     site: &str,
     self_link: &str,
     updated: &str,
@@ -248,7 +250,7 @@ pub fn atom_feed(
     let body = html! {
         feed xmlns="http://www.w3.org/2005/Atom" {
             title { (xml_text(title)) }
-            id { (site) }
+            id { (id) }
             link rel="alternate" href=(site) {}
             link rel="self" href=(self_link) {}
             updated { (updated) }

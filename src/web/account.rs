@@ -71,19 +71,21 @@ pub async fn login(
             .is_some())
     })
     .await?;
-    if !accepted {
+    // A person the roster has but who may hold no session is answered like a wrong password.
+    let person = caller.config.roster.person(&login).filter(|_| accepted);
+    // A new session id at every sign-in: an id planted before sign-in is worth nothing after.
+    let started = person.and_then(|person| state.sessions.start(person));
+    let Some(id) = started else {
         state.sessions.sign_in_failed(&login, &caller.address);
         tracing::info!(%login, address = %caller.address, "sign-in refused");
         let t = caller.lang.messages();
         let page = views::login(&caller.chrome(None), &next, &login, Some(t.sign_in_failed));
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
-    }
+    };
     state.sessions.sign_in_succeeded(&login, &caller.address);
-    // A new session id at every sign-in: an id planted before sign-in is worth nothing after.
     if let Some(old) = &caller.session {
         state.sessions.end(old);
     }
-    let id = state.sessions.start(&login);
     tracing::info!(%login, "signed in");
     let cookie = session::set_cookie(
         session::SESSION_COOKIE,
@@ -117,15 +119,7 @@ pub async fn logout(
     if let Some(id) = &caller.session {
         state.sessions.end(id);
     }
-    let cookie = format!(
-        "{}; Max-Age=0",
-        session::set_cookie(
-            session::SESSION_COOKIE,
-            "",
-            None,
-            caller.config.farm.secure_cookies
-        )
-    );
+    let cookie = session::clear_cookie(session::SESSION_COOKIE, caller.config.farm.secure_cookies);
     redirect_with_cookie("/", &cookie)
 }
 

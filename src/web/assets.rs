@@ -3,10 +3,11 @@
 
 use axum::extract::{Path, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::error::Error;
 
+use super::context::{Cacheable, cacheable};
 use super::{Caller, SharedState, blocking};
 
 const DEFAULT_STYLE: &str = include_str!("../../themes/default/style.css");
@@ -31,12 +32,6 @@ pub async fn theme_file(
         Err(_) => Err(Error::NotFound),
     })
     .await?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=300"),
-        ],
-        css,
-    )
-        .into_response())
+    let css = ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], css);
+    Ok(cacheable(css, Cacheable::Anyone))
 }

@@ -1,6 +1,7 @@
 //! The request context: who is asking (the actor, from the session), in which language, with
 //! which CSRF token and on which host; worked out once per request by the [`context`]
-//! middleware, which also turns error marks into pages and adds the security headers.
+//! middleware, which also turns error marks into pages and adds the security headers, among
+//! them the one `Cache-Control` of every answer (see [`Cacheable`]).
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +22,7 @@ use crate::views::{Chrome, WikiNav};
 
 use super::SharedState;
 use super::error::{self, ErrorMark};
+use super::origin::Origin;
 use super::session;
 
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
@@ -53,8 +55,13 @@ pub struct Caller {
     /// The address as the browser sees it (before host routing), for `next=`.
     pub here: String,
     pub address: String,
-    /// `scheme://host` of the farm as the browser reaches it, for absolute links (feeds).
-    pub origin: String,
+    /// The `Host` header as the client sent it: never part of an answer, only compared with the
+    /// `Origin` of a form (see `form`).
+    pub(super) host: String,
+    /// `scheme://host` of this request's site from the configuration only, for absolute links
+    /// (feeds): the farm's `base_url`, or on a wiki's own host that host with the base URL's
+    /// scheme and port. `None` without a base URL: the client's `Host` is not a public name.
+    pub public_origin: Option<String>,
     /// The cookie value the CSRF token was made from.
     csrf_source: String,
 }
@@ -97,6 +104,49 @@ impl Caller {
     }
 }
 
+/// How an answer may be kept by caches, as its handler declares it with [`cacheable`]. The
+/// context middleware sets the one `Cache-Control` of every answer: an unmarked answer, an
+/// error, a redirect, an answer that sets a cookie and any answer to a signed-in person (whose
+/// name is in its header) is `private, no-store`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Cacheable {
+    /// The same for every visitor, such as a public wiki's page: `no-cache`, so that caches
+    /// may keep it but ask again at each use (konbit sends no validators, so each use is a
+    /// fresh answer: the page's forms carry each visitor's own CSRF token).
+    Public,
+    /// A public wiki's attachment, to a visitor: `public, max-age=60`.
+    PublicFile,
+    /// The same whoever asks, signed in or not (theme styles): `public, max-age=300`.
+    Anyone,
+}
+
+/// Declares how an answer may be cached (see [`Cacheable`]).
+pub fn cacheable(response: impl axum::response::IntoResponse, how: Cacheable) -> Response {
+    let mut response = response.into_response();
+    response.extensions_mut().insert(how);
+    response
+}
+
+/// The `Cache-Control` of an answer.
+fn cache_control(
+    how: Option<Cacheable>,
+    actor: &Actor,
+    response: &Response,
+    is_error: bool,
+) -> &'static str {
+    const PRIVATE: &str = "private, no-store";
+    let sets_cookie = response.headers().contains_key(header::SET_COOKIE);
+    if is_error || sets_cookie || !response.status().is_success() {
+        return PRIVATE;
+    }
+    match (how, actor) {
+        (Some(Cacheable::Anyone), _) => "public, max-age=300",
+        (Some(Cacheable::PublicFile), Actor::Visitor) => "public, max-age=60",
+        (Some(Cacheable::Public), Actor::Visitor) => "no-cache",
+        _ => PRIVATE,
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Error;
 
@@ -127,15 +177,20 @@ pub async fn context(
         .headers()
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())
-        .unwrap_or("");
-    let host_wiki = Farm::wiki_for_host(&config, host).cloned();
-    let origin = match (&config.farm.base_url, &host_wiki) {
-        (Some(base), None) => base.clone(),
-        _ => format!(
-            "http://{}",
-            if host.is_empty() { "localhost" } else { host }
-        ),
-    };
+        .unwrap_or("")
+        .to_owned();
+    let host_wiki = Farm::wiki_for_host(&config, &host).cloned();
+    // Absolute addresses come from the configuration alone, never from what the client sent.
+    let public_origin = config.farm.base_url.as_deref().and_then(|base| {
+        let Some(slug) = &host_wiki else {
+            return Some(base.to_owned());
+        };
+        // The wiki's configured name (the Host matched it), with the farm's scheme and port.
+        let name = Origin::of_host("http", &host)
+            .map(|origin| origin.host().to_owned())
+            .filter(|name| config.hosts.get(name) == Some(slug))?;
+        Some(Origin::of_url(base)?.with_host(&name).to_string())
+    });
     if let Some(slug) = &host_wiki {
         let path = request.uri().path();
         if !FARM_PATHS
@@ -157,10 +212,13 @@ pub async fn context(
         .unwrap_or("")
         .to_owned();
     let session_id = session::cookie(&cookies, session::SESSION_COOKIE).map(str::to_owned);
+    // The session stands for the person as they were at sign-in; if the roster in force has
+    // them otherwise (or not at all), the session ends here and the browser forgets it.
     let login = session_id
         .as_deref()
-        .and_then(|id| state.sessions.login(id))
-        .filter(|login| config.roster.person(login).is_some());
+        .and_then(|id| state.sessions.person(id, &config.roster))
+        .map(|person| person.login.clone());
+    let ended_session = session_id.is_some() && login.is_none();
     let session = login.as_ref().and(session_id);
     let actor = login.map_or(Actor::Visitor, Actor::Person);
 
@@ -194,27 +252,51 @@ pub async fn context(
         host_wiki,
         here,
         address: peer.ip().to_string(),
-        origin,
+        host,
+        public_origin,
         csrf_source,
     };
     request.extensions_mut().insert(caller.clone());
 
     let mut response = next.run(request).await;
-    if let Some(mark) = response.extensions_mut().remove::<ErrorMark>() {
+    let mark = response.extensions_mut().remove::<ErrorMark>();
+    let is_error = mark.is_some();
+    if let Some(mark) = mark {
         response = error::render(&caller, mark, response);
     }
-    let headers = response.headers_mut();
+    let mut cookies = Vec::new();
     if let Some(value) = new_csrf_cookie {
-        let cookie = session::set_cookie(
+        cookies.push(session::set_cookie(
             session::CSRF_COOKIE,
             &value,
             None,
             config.farm.secure_cookies,
-        );
+        ));
+    }
+    let sets_session = response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .any(|line| {
+            line.as_bytes()
+                .strip_prefix(session::SESSION_COOKIE.as_bytes())
+                .is_some_and(|rest| rest.starts_with(b"="))
+        });
+    if ended_session && !sets_session {
+        cookies.push(session::clear_cookie(
+            session::SESSION_COOKIE,
+            config.farm.secure_cookies,
+        ));
+    }
+    for cookie in cookies {
         if let Ok(value) = HeaderValue::from_str(&cookie) {
-            headers.append(header::SET_COOKIE, value);
+            response.headers_mut().append(header::SET_COOKIE, value);
         }
     }
+    let how = response.extensions().get::<Cacheable>().copied();
+    let cache = cache_control(how, &caller.actor, &response, is_error);
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),

@@ -20,6 +20,7 @@ use crate::urls;
 use crate::views::{self, Editor, EditorState};
 use crate::wiki::SaveOutcome;
 
+use super::error;
 use super::form::{self, OVERHEAD, Refused, csrf_form};
 use super::scope::{Page, parse_revision};
 use super::{Caller, SharedState, WikiRequest};
@@ -74,9 +75,18 @@ fn unsaved(caller: &Caller, status: StatusCode, text: &str) -> Response {
     (status, views::unsaved_text(&caller.chrome(None), text)).into_response()
 }
 
-/// The largest editor form: the page's text, percent-encoded, and the other fields.
+/// The largest editor form read, which bounds a save's memory: a page at the limit in the
+/// worst case of its percent-encoding, and the other fields. A stored byte arrives as at most
+/// three (`%C3`), except a line end, which browsers send as CR LF (`%0D%0A`): six for the one
+/// byte stored. Whether the page itself is too large is the rule set's decision, on the
+/// Markdown as it will be stored.
 fn edit_form_limit(caller: &Caller) -> usize {
-    caller.config.farm.max_page_bytes + OVERHEAD
+    caller
+        .config
+        .farm
+        .max_page_bytes
+        .saturating_mul(6)
+        .saturating_add(OVERHEAD)
 }
 
 /// `GET /{wiki}/_edit/{page}`.
@@ -191,9 +201,6 @@ pub async fn save(
         }
         Err(Refused::Error(error)) => return Err(error),
     };
-    if form.text.len() > max {
-        return Err(Error::TooLarge(Oversized::Text(max)));
-    }
     let base = match form.base.trim() {
         "" => None,
         base => Some(parse_revision(base)?),
@@ -249,16 +256,9 @@ pub async fn save(
         }
         Err(Error::Refused(refusal)) => {
             let message = caller.lang.refusal(&refusal);
+            let status = error::status(&Error::Refused(refusal));
             let state = EditorState::Refused(&message);
-            return render_editor(
-                &caller,
-                &wiki,
-                &path,
-                &shown,
-                false,
-                state,
-                StatusCode::CONFLICT,
-            );
+            return render_editor(&caller, &wiki, &path, &shown, false, state, status);
         }
         other => other?,
     };

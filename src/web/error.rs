@@ -23,7 +23,7 @@ pub enum ErrorMark {
 }
 
 /// The status of each outcome.
-fn status(error: &Error) -> StatusCode {
+pub(super) fn status(error: &Error) -> StatusCode {
     match error {
         Error::NotFound => StatusCode::NOT_FOUND,
         Error::BadRequest(_) | Error::BadName(_) => StatusCode::BAD_REQUEST,

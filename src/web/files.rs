@@ -12,6 +12,7 @@ use crate::page_path::PagePath;
 use crate::urls;
 use crate::views;
 
+use super::context::{Cacheable, cacheable};
 use super::scope::Page;
 use super::{Caller, SharedState, WikiRequest, form};
 
@@ -60,7 +61,10 @@ async fn render_list(
         error,
         max_mib: caller.config.farm.max_upload_bytes >> 20,
     };
-    Ok(views::files_page(&chrome, &page).into_response())
+    Ok(cacheable(
+        views::files_page(&chrome, &page),
+        Cacheable::Public,
+    ))
 }
 
 /// The Markdown that shows `file` from a page in `folder`.
@@ -146,7 +150,7 @@ pub async fn file(Page(path): Page, wiki: WikiRequest) -> Result<Response> {
             opened.file(&path)?.ok_or(Error::NotFound)
         })
         .await?;
-    Ok(attachment(&name, bytes))
+    Ok(cacheable(attachment(&name, bytes), Cacheable::PublicFile))
 }
 
 /// Types a browser shows without running anything of the file's.
@@ -201,9 +205,5 @@ fn attachment(name: &str, bytes: Vec<u8>) -> Response {
     if let Ok(value) = HeaderValue::from_str(&disposition) {
         headers.insert(header::CONTENT_DISPOSITION, value);
     }
-    headers.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, max-age=60"),
-    );
     response
 }

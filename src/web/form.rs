@@ -1,15 +1,18 @@
-//! The one door of every form: a body read within a limit, parsed, and its CSRF token checked.
+//! The one door of every form: where it was sent from, a body read within a limit, parsed, and
+//! its CSRF token checked.
 //!
-//! No handler reads a form any other way, so none can forget the check. A form whose token is
-//! not this browser's comes back as [`Refused::Forged`] with what was submitted, so that the
-//! editor can still give the person their text back.
+//! No handler reads a form any other way, so none can forget the checks. A form whose token is
+//! not this browser's, or that the browser says was sent from another site, comes back as
+//! [`Refused::Forged`] with what was submitted, so that the editor can still give the person
+//! their text back; nothing is done with it.
 
 use axum::body::to_bytes;
 use axum::extract::{FromRequest, Multipart, Request};
-use axum::http::header;
+use axum::http::{HeaderMap, header};
 
 use crate::error::{Bad, Error, Oversized};
 
+use super::origin::Origin;
 use super::{Caller, SharedState};
 
 /// A form with a CSRF token.
@@ -19,7 +22,8 @@ pub trait Form: serde::de::DeserializeOwned {
 
 /// Why a form was not accepted.
 pub enum Refused<T> {
-    /// The token is not this browser's (a forged or stale form): nothing is done with it.
+    /// The token is not this browser's (a forged or stale form), or the form was sent from
+    /// another site: nothing is done with it.
     Forged(T),
     Error(Error),
 }
@@ -44,18 +48,72 @@ fn declared_length(request: &Request) -> Option<usize> {
         .and_then(|v| v.parse::<usize>().ok())
 }
 
-/// Reads a URL-encoded form of at most `limit` bytes (413 beyond, 400 when malformed) and
-/// checks its CSRF token.
+/// Where the browser says a form comes from, when that is another site than the farm (then the
+/// form is refused whatever its token). Browsers say it in two headers:
+///
+/// - `Sec-Fetch-Site`, their own verdict: `same-origin` and `none` (the person's own doing)
+///   pass; `same-site`, `cross-site` and anything else do not.
+/// - `Origin`, which must be one of the farm's own origins: its `base_url` (or, without one,
+///   the origin the request was sent to, by its `Host`: here the Host is only compared with the
+///   browser's claim, never shown), or a wiki's configured host name (with the base URL's
+///   scheme and port when there is one). `Origin: null` is no origin of the farm's.
+///
+/// A request with neither (old browsers, scripts) is judged by its token alone.
+fn sent_from_another_site(caller: &Caller, headers: &HeaderMap) -> Option<String> {
+    let text = |name| {
+        headers
+            .get(name)
+            .map(|v| String::from_utf8_lossy(v.as_bytes()))
+    };
+    if let Some(site) = text("sec-fetch-site")
+        && !matches!(site.as_ref(), "same-origin" | "none")
+    {
+        return Some(format!("Sec-Fetch-Site: {site}"));
+    }
+    let claimed = text("origin")?;
+    let config = &caller.config;
+    let ours = Origin::of_url(&claimed).is_some_and(|origin| {
+        let wiki_host = config.hosts.contains_key(origin.host());
+        match config.farm.base_url.as_deref().and_then(Origin::of_url) {
+            Some(base) => origin == base || (wiki_host && origin == base.with_host(origin.host())),
+            None => {
+                wiki_host || Origin::of_host(origin.scheme(), &caller.host) == Some(origin.clone())
+            }
+        }
+    });
+    (!ours).then(|| format!("Origin: {claimed}"))
+}
+
+/// Refuses a form the browser says was sent from another site, logging what it said.
+fn check_origin(caller: &Caller, headers: &HeaderMap) -> Result<(), String> {
+    match sent_from_another_site(caller, headers) {
+        None => Ok(()),
+        Some(claim) => {
+            tracing::warn!(
+                %claim,
+                base_url = caller.config.farm.base_url.as_deref().unwrap_or("(none)"),
+                path = %caller.here,
+                "a form sent from another site was refused"
+            );
+            Err(claim)
+        }
+    }
+}
+
+/// Reads a URL-encoded form of at most `limit` bytes (413 beyond, 400 when malformed), checks
+/// that it was sent from the farm's own pages, and checks its CSRF token.
 pub async fn read<T: Form>(
     state: &SharedState,
     caller: &Caller,
     request: Request,
     limit: usize,
 ) -> Result<T, Refused<T>> {
-    let form: T = read_unchecked(request, limit)
-        .await
-        .map_err(Refused::Error)?;
-    if caller.csrf_valid(&state.sessions, form.csrf()) {
+    let same_site = check_origin(caller, request.headers()).is_ok();
+    let form: T = read_unchecked(request, limit).await.map_err(|error| {
+        // Another site's form is refused as such, however malformed.
+        Refused::Error(if same_site { error } else { Error::Forbidden })
+    })?;
+    if same_site && caller.csrf_valid(&state.sessions, form.csrf()) {
         Ok(form)
     } else {
         Err(Refused::Forged(form))
@@ -97,6 +155,9 @@ pub async fn read_upload(
     request: Request,
     max_file: usize,
 ) -> Result<Upload, Error> {
+    if check_origin(caller, request.headers()).is_err() {
+        return Err(Error::Forbidden);
+    }
     if declared_length(&request).is_some_and(|length| length > max_file + OVERHEAD) {
         return Err(Error::TooLarge(Oversized::File(max_file)));
     }

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use axum::extract::Query;
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use crate::access::Action;
 use crate::dates::{format_date, rfc3339};
@@ -12,6 +12,7 @@ use crate::error::{Bad, Error, Result};
 use crate::urls;
 use crate::views;
 
+use super::context::{Cacheable, cacheable};
 use super::scope::{Page, display_paths, parse_revision};
 use super::{Caller, WikiRequest};
 
@@ -76,7 +77,10 @@ pub async fn history(
         can_write: wiki.can_write(),
         exists,
     };
-    Ok(views::history(&chrome, &page_view).into_response())
+    Ok(cacheable(
+        views::history(&chrome, &page_view),
+        Cacheable::Public,
+    ))
 }
 
 /// `GET /{wiki}/_diff/{page}?from=&to=`: a line diff between two revisions (`to` defaults to
@@ -126,7 +130,10 @@ pub async fn diff(
         added,
         removed,
     };
-    Ok(views::diff_page(&chrome, &page).into_response())
+    Ok(cacheable(
+        views::diff_page(&chrome, &page),
+        Cacheable::Public,
+    ))
 }
 
 /// `GET /{wiki}/_recent`: the newest changes of the wiki.
@@ -149,7 +156,8 @@ pub async fn recent(caller: Caller, wiki: WikiRequest) -> Result<Response> {
         })
         .collect();
     let chrome = wiki.chrome(&caller)?;
-    Ok(views::recent_page(&chrome, &wiki.prefix, &items).into_response())
+    let page = views::recent_page(&chrome, &wiki.prefix, &items);
+    Ok(cacheable(page, Cacheable::Public))
 }
 
 /// `GET /{wiki}/_feed.atom`: the recent changes as an Atom feed.
@@ -159,7 +167,18 @@ pub async fn feed(caller: Caller, wiki: WikiRequest) -> Result<Response> {
         .config
         .wiki(wiki.slug.as_str())
         .ok_or(Error::NotFound)?;
-    let site = format!("{}{}", caller.origin, wiki.prefix);
+    // Absolute addresses come from the configuration only (see `Caller::public_origin`).
+    // Without a base URL the links are relative to the farm's root, which Atom allows: with no
+    // `xml:base`, readers resolve them against the address they fetched the feed from. The
+    // feed's id must be absolute and the same at every address of the wiki.
+    let site = match &caller.public_origin {
+        Some(origin) => format!("{origin}{}", wiki.prefix),
+        None => wiki.prefix.clone(),
+    };
+    let id = match &caller.config.farm.base_url {
+        Some(base) => format!("{base}/{}/", wiki.slug),
+        None => format!("urn:konbit:wiki:{}", wiki.slug),
+    };
     let ids: Vec<String> = recent
         .iter()
         .map(|a| a.revision.commit.to_string())
@@ -196,14 +215,15 @@ pub async fn feed(caller: Caller, wiki: WikiRequest) -> Result<Response> {
         .map_or_else(|| rfc3339(0), |a| rfc3339(a.revision.time));
     let xml = views::atom_feed(
         &settings.title,
+        &id,
         &site,
         &urls::feed(&site),
         &updated,
         &entries,
     );
-    Ok((
+    let feed = (
         [(header::CONTENT_TYPE, "application/atom+xml; charset=utf-8")],
         xml,
-    )
-        .into_response())
+    );
+    Ok(cacheable(feed, Cacheable::Public))
 }

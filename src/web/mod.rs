@@ -16,6 +16,7 @@ mod files;
 mod form;
 mod git;
 mod history;
+mod origin;
 mod pages;
 mod scope;
 pub mod session;
@@ -116,7 +117,7 @@ pub async fn serve(
     listener: tokio::net::TcpListener,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let watcher = tokio::spawn(watch_config(state.farm.clone()));
+    let watcher = tokio::spawn(watch_config(state.clone()));
     // The HTML surfaces share the context middleware (session, language, CSRF cookie, error
     // pages). Surfaces that are not for browsers (git's smart HTTP, next) are routed beside it,
     // without any of that.
@@ -149,13 +150,25 @@ pub async fn serve(
     result
 }
 
-async fn watch_config(farm: Arc<Farm>) {
+/// Applies configuration changes; a new roster also ends the sessions of the people it no
+/// longer has as they were when they signed in (before the change is announced).
+async fn watch_config(state: SharedState) {
     let mut interval = tokio::time::interval(Duration::from_millis(500));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        let farm = farm.clone();
-        match blocking(move || Ok(farm.reload())).await {
+        let state = state.clone();
+        let reloaded = blocking(move || {
+            let reload = state.farm.reload();
+            if let Ok(Reload::Applied) = reload {
+                let ended = state.sessions.end_stale(&state.farm.config().roster);
+                if ended > 0 {
+                    tracing::info!(ended, "sessions ended by the new roster");
+                }
+            }
+            Ok(reload)
+        });
+        match reloaded.await {
             Ok(Ok(Reload::Applied)) => tracing::info!("configuration reloaded"),
             Ok(Ok(Reload::Unchanged)) => {}
             Ok(Err(errors)) => {

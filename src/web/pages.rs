@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use maud::Markup;
 
 use crate::access::{self, Action, Actor};
 use crate::dates::format_date;
@@ -15,6 +14,7 @@ use crate::page_path::{PagePath, WikiSlug};
 use crate::urls;
 use crate::views::{self, PageInfo, WikiItem};
 
+use super::context::{Cacheable, cacheable};
 use super::scope::{Page, display_paths, parse_revision};
 use super::{Caller, SharedState, WikiRequest, blocking};
 
@@ -26,7 +26,7 @@ pub async fn not_found() -> Error {
 }
 
 /// `/`: the wikis this person may read, and their recent changes.
-pub async fn farm_home(State(state): State<SharedState>, caller: Caller) -> Result<Markup> {
+pub async fn farm_home(State(state): State<SharedState>, caller: Caller) -> Result<Response> {
     let config = &caller.config;
     let readable = access::readable(config, &caller.actor);
     let wikis: Vec<WikiItem> = readable
@@ -85,7 +85,8 @@ pub async fn farm_home(State(state): State<SharedState>, caller: Caller) -> Resu
             message: &a.revision.message,
         })
         .collect();
-    Ok(views::farm_home(&caller.chrome(None), &wikis, &items))
+    let page = views::farm_home(&caller.chrome(None), &wikis, &items);
+    Ok(cacheable(page, Cacheable::Public))
 }
 
 /// `/{wiki}` → `/{wiki}/`.
@@ -221,7 +222,7 @@ async fn show_page(
         notice: notice.as_deref(),
         revision: revision_text.as_deref(),
     };
-    Ok(views::page(&chrome, &info).into_response())
+    Ok(cacheable(views::page(&chrome, &info), Cacheable::Public))
 }
 
 /// `GET /{wiki}/_pages`: every page and attachment.
@@ -230,7 +231,14 @@ pub async fn index(caller: Caller, wiki: WikiRequest) -> Result<Response> {
     let pages: Vec<&str> = listing.pages.keys().map(PagePath::as_str).collect();
     let files: Vec<&str> = listing.files.keys().map(PagePath::as_str).collect();
     let chrome = wiki.chrome(&caller)?;
-    let clone_url = format!("{}/{}.git", caller.origin, wiki.slug);
+    // The clone address is absolute: from the configuration when it names the farm. Without a
+    // base URL it can only come from the Host this client sent, so the answer is then for this
+    // client alone and never cached.
+    let (origin, public) = match &caller.public_origin {
+        Some(origin) => (origin.clone(), true),
+        None => (format!("http://{}", caller.host), false),
+    };
+    let clone_url = format!("{origin}/{}.git", wiki.slug);
     let page = views::page_index(
         &chrome,
         &wiki.prefix,
@@ -239,7 +247,11 @@ pub async fn index(caller: Caller, wiki: WikiRequest) -> Result<Response> {
         wiki.can_write(),
         &clone_url,
     );
-    Ok(page.into_response())
+    Ok(if public {
+        cacheable(page, Cacheable::Public)
+    } else {
+        page.into_response()
+    })
 }
 
 /// `GET /{wiki}/_raw/{page}`: the Markdown as stored.
@@ -249,7 +261,7 @@ pub async fn raw(Page(path): Page, wiki: WikiRequest) -> Result<Response> {
             opened.raw(&path)?.ok_or(Error::NotFound)
         })
         .await?;
-    Ok((
+    let raw = (
         [
             (header::CONTENT_TYPE, "text/markdown; charset=utf-8"),
             (
@@ -258,6 +270,6 @@ pub async fn raw(Page(path): Page, wiki: WikiRequest) -> Result<Response> {
             ),
         ],
         bytes,
-    )
-        .into_response())
+    );
+    Ok(cacheable(raw, Cacheable::Public))
 }

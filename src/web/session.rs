@@ -1,7 +1,15 @@
 //! Sessions, CSRF tokens, cookies and the slowing-down of repeated sign-in failures.
 //!
-//! A session names a person only; their rights are read from the roster at every request.
-//! Sessions live in memory: a restart signs everyone out, which is the safe direction.
+//! A session stands for a person *as they were when they signed in*: it keeps their login and a
+//! fingerprint of their identity in the roster of that moment (a keyed hash of the login and the
+//! password's PHC string, see [`Sessions::identity`]). At every request the fingerprint is
+//! compared with the roster in force, and when the configuration is reloaded every session is
+//! compared at once: a person removed from the roster, or whose password was changed, has no
+//! session left, and a login that is later added again (perhaps for someone else) does not get
+//! the old ones back. Name, e-mail and roles are not part of the fingerprint: they change what a
+//! person may do or how they are shown, not who holds the account, and rights are read from the
+//! roster at every request anyway. Sessions live in memory: a restart signs everyone out, which
+//! is the safe direction.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,6 +17,8 @@ use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
+
+use crate::roster::{Person, Roster};
 
 pub const SESSION_COOKIE: &str = "konbit_session";
 /// Anonymous visitors' forms (sign-in, language) are bound to this random cookie.
@@ -36,8 +46,13 @@ pub struct Sessions {
 
 struct Session {
     login: String,
+    /// The person's [`Sessions::identity`] when they signed in.
+    identity: Identity,
     last_seen: Instant,
 }
+
+/// A keyed hash of what makes a person of the roster who they are for signing in.
+type Identity = [u8; 32];
 
 struct Failures {
     count: u32,
@@ -71,8 +86,24 @@ impl Sessions {
         }
     }
 
-    /// Starts a session for a person; returns its id, the cookie's value.
-    pub fn start(&self, login: &str) -> String {
+    /// What a session keeps of the person it stands for: a keyed hash of their login and their
+    /// password's PHC string (which changes, with a new salt, whenever the password does).
+    /// `None` for a person who may hold no session at all: nobody today; a roster flag that
+    /// disables an account would answer `None` here, and the same checks would end their
+    /// sessions.
+    fn identity(&self, person: &Person) -> Option<Identity> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("any key length works");
+        mac.update(b"identity:");
+        mac.update(person.login.as_bytes());
+        mac.update(b"\0");
+        mac.update(person.password.as_bytes());
+        Some(mac.finalize().into_bytes().into())
+    }
+
+    /// Starts a session for a person as the roster has them now; returns its id, the cookie's
+    /// value, or `None` if the person may hold no session.
+    pub fn start(&self, person: &Person) -> Option<String> {
+        let identity = self.identity(person)?;
         let id = random_token();
         let mut live = self.live.lock().expect("sessions lock is never poisoned");
         let now = Instant::now();
@@ -89,24 +120,49 @@ impl Sessions {
         live.insert(
             id.clone(),
             Session {
-                login: login.to_owned(),
+                login: person.login.clone(),
+                identity,
                 last_seen: now,
             },
         );
-        id
+        Some(id)
     }
 
-    /// The login of a live session.
-    pub fn login(&self, id: &str) -> Option<String> {
+    /// The person a live session stands for, in `roster` (the one in force for this request).
+    /// A session idle too long, or whose person is no longer in the roster as they were when
+    /// they signed in, ends here.
+    pub fn person<'r>(&self, id: &str, roster: &'r Roster) -> Option<&'r Person> {
         let mut live = self.live.lock().expect("sessions lock is never poisoned");
         let session = live.get_mut(id)?;
         let now = Instant::now();
-        if now.duration_since(session.last_seen) >= SESSION_IDLE {
-            live.remove(id);
-            return None;
+        let person = roster
+            .person(&session.login)
+            .filter(|person| self.identity(person) == Some(session.identity));
+        match person {
+            Some(person) if now.duration_since(session.last_seen) < SESSION_IDLE => {
+                session.last_seen = now;
+                Some(person)
+            }
+            _ => {
+                live.remove(id);
+                None
+            }
         }
-        session.last_seen = now;
-        Some(session.login.clone())
+    }
+
+    /// Ends every session whose person is no longer in `roster` as they were when they signed
+    /// in: called when a new configuration comes into force, so that a person removed and
+    /// added again between two of their requests does not find their old sessions.
+    pub fn end_stale(&self, roster: &Roster) -> usize {
+        let identities: HashMap<&str, Identity> = roster
+            .people
+            .values()
+            .filter_map(|person| Some((person.login.as_str(), self.identity(person)?)))
+            .collect();
+        let mut live = self.live.lock().expect("sessions lock is never poisoned");
+        let before = live.len();
+        live.retain(|_, session| identities.get(session.login.as_str()) == Some(&session.identity));
+        before - live.len()
     }
 
     pub fn end(&self, id: &str) {
@@ -223,6 +279,11 @@ pub fn set_cookie(name: &str, value: &str, max_age: Option<Duration>, secure: bo
     cookie
 }
 
+/// A `Set-Cookie` value that makes the browser forget a cookie.
+pub fn clear_cookie(name: &str, secure: bool) -> String {
+    format!("{}; Max-Age=0", set_cookie(name, "", None, secure))
+}
+
 pub fn session_max_age() -> Duration {
     SESSION_IDLE
 }
@@ -318,12 +379,65 @@ mod tests {
         );
     }
 
+    fn roster(people: &[(&str, &str)]) -> Roster {
+        let mut roster = Roster::default();
+        for (login, password) in people {
+            roster.people.insert(
+                (*login).to_owned(),
+                Person {
+                    login: (*login).to_owned(),
+                    name: format!("Person {login}"),
+                    email: format!("{login}@example.org"),
+                    password: (*password).to_owned(),
+                    farm_admin: false,
+                },
+            );
+        }
+        roster
+    }
+
+    fn login_of(sessions: &Sessions, id: &str, roster: &Roster) -> Option<String> {
+        sessions.person(id, roster).map(|p| p.login.clone())
+    }
+
     #[test]
-    fn sessions_name_a_person() {
+    fn sessions_name_a_person_as_they_were_at_sign_in() {
         let sessions = Sessions::new();
-        let id = sessions.start("alice");
-        assert_eq!(sessions.login(&id).as_deref(), Some("alice"));
+        let before = roster(&[("alice", "$argon2id$one"), ("bob", "$argon2id$two")]);
+        let alice = before.person("alice").expect("on the roster");
+        let id = sessions.start(alice).expect("alice may sign in");
+        assert_eq!(login_of(&sessions, &id, &before).as_deref(), Some("alice"));
+        // A new name or e-mail is the same person.
+        let mut renamed = before.clone();
+        if let Some(person) = renamed.people.get_mut("alice") {
+            person.name = "Alice B.".to_owned();
+            person.email = "alice@elsewhere.example".to_owned();
+        }
+        assert_eq!(login_of(&sessions, &id, &renamed).as_deref(), Some("alice"));
+        // A new password is not: the session ends, and stays ended with the old roster back.
+        let changed = roster(&[("alice", "$argon2id$new"), ("bob", "$argon2id$two")]);
+        assert_eq!(login_of(&sessions, &id, &changed), None);
+        assert_eq!(login_of(&sessions, &id, &before), None);
+
+        let id = sessions.start(alice).expect("alice may sign in");
         sessions.end(&id);
-        assert_eq!(sessions.login(&id), None);
+        assert_eq!(login_of(&sessions, &id, &before), None);
+    }
+
+    #[test]
+    fn a_new_roster_ends_the_sessions_of_people_it_changed_or_removed() {
+        let sessions = Sessions::new();
+        let before = roster(&[("alice", "$argon2id$one"), ("bob", "$argon2id$two")]);
+        let alice = sessions
+            .start(before.person("alice").expect("on the roster"))
+            .expect("alice may sign in");
+        let bob = sessions
+            .start(before.person("bob").expect("on the roster"))
+            .expect("bob may sign in");
+        let without_alice = roster(&[("bob", "$argon2id$two")]);
+        assert_eq!(sessions.end_stale(&without_alice), 1);
+        // Alice added again exactly as she was does not get her session back.
+        assert_eq!(login_of(&sessions, &alice, &before), None);
+        assert_eq!(login_of(&sessions, &bob, &before).as_deref(), Some("bob"));
     }
 }

@@ -64,6 +64,43 @@ fn check_accepts_a_valid_configuration() {
 }
 
 #[test]
+fn check_warns_when_feeds_have_no_base_url_and_still_succeeds() {
+    let dir = farm().write();
+    let output = dir.check();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success(),
+        "a warning is not an error: {stderr}"
+    );
+    let warning = stderr
+        .lines()
+        .find(|line| line.starts_with("warning: "))
+        .unwrap_or_else(|| panic!("no warning in: {stderr}"));
+    assert!(
+        warning.contains("farm.toml: farm.base_url: not set"),
+        "{warning}"
+    );
+
+    let dir = farm().base_url("https://wiki.example.org").write();
+    let output = dir.check();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("warning"), "{stderr}");
+}
+
+#[test]
+fn a_base_url_without_a_host_is_refused() {
+    let dir = farm().base_url("https://").write();
+    let text = dir.read_config("farm.toml");
+    assert_refused(
+        &dir,
+        "farm.toml",
+        line_of(&text, "base_url"),
+        "farm.base_url",
+    );
+}
+
+#[test]
 fn an_unknown_key_is_named() {
     let (dir, text) = farm_with(
         "visibility = \"public\"\n",

@@ -1012,6 +1012,21 @@ impl Browser {
         self.send(request, "POST", path).await
     }
 
+    /// A form POST with headers of the test's choosing (`Origin`, `Sec-Fetch-Site`, `Host`),
+    /// as another site's page or a client that is not a browser would send it.
+    pub async fn post_form_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Reply {
+        let mut request = self.client.post(self.url(path)).form(fields);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        self.send(request, "POST", path).await
+    }
+
     /// A `multipart/form-data` POST, as a browser sends an upload form: text fields, then one
     /// file field `(field name, file name, bytes)`.
     pub async fn post_multipart(
@@ -1019,6 +1034,17 @@ impl Browser {
         path: &str,
         fields: &[(&str, &str)],
         file: (&str, &str, &[u8]),
+    ) -> Reply {
+        self.post_multipart_with(path, fields, file, &[]).await
+    }
+
+    /// An upload with headers of the test's choosing, like [`Browser::post_form_with`].
+    pub async fn post_multipart_with(
+        &mut self,
+        path: &str,
+        fields: &[(&str, &str)],
+        file: (&str, &str, &[u8]),
+        headers: &[(&str, &str)],
     ) -> Reply {
         let boundary = "----konbit-test-boundary-7MA4YWxkTrZu0gW";
         let mut body = Vec::new();
@@ -1038,7 +1064,7 @@ impl Browser {
         );
         body.extend_from_slice(bytes);
         body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
-        let request = self
+        let mut request = self
             .client
             .post(self.url(path))
             .header(
@@ -1046,6 +1072,9 @@ impl Browser {
                 format!("multipart/form-data; boundary={boundary}"),
             )
             .body(body);
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
         self.send(request, "POST", path).await
     }
 

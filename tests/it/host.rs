@@ -137,3 +137,74 @@ async fn a_private_wiki_host_is_not_found_for_a_visitor() {
     assert!(!reply.text.contains("secret-home"), "{}", reply.text);
     assert!(reply.text.contains("Introuvable"), "{}", reply.text);
 }
+
+/// The `href` of every link of a feed and the text of its ids.
+fn feed_addresses(feed: &str) -> (Vec<String>, Vec<String>) {
+    let grab = |open: &str, close: char| -> Vec<String> {
+        feed.split(open)
+            .skip(1)
+            .map(|rest| rest[..rest.find(close).unwrap_or(rest.len())].to_owned())
+            .collect()
+    };
+    (grab("href=\"", '"'), grab("<id>", '<'))
+}
+
+#[tokio::test]
+async fn a_forged_host_never_reaches_the_feed() {
+    let server = farm().start();
+    let mut visitor = server.browser();
+    for (host, path, prefix) in [
+        ("evil.example", "/remix/_feed.atom", "/remix/"),
+        ("evil.example:8080", "/remix/_feed.atom", "/remix/"),
+        ("wiki.remix.example", "/_feed.atom", "/"),
+    ] {
+        let feed = visitor.get_host(host, path).await.expect(200);
+        assert!(!feed.text.contains("evil.example"), "{host}: {}", feed.text);
+        // Without a base URL, the links are relative to the farm's root and the feed's id is
+        // not an address.
+        let (links, ids) = feed_addresses(&feed.text);
+        assert!(!links.is_empty(), "{}", feed.text);
+        for link in &links {
+            assert!(link.starts_with(prefix), "{host}: {link}");
+        }
+        assert_eq!(ids[0], "urn:konbit:wiki:remix", "{}", feed.text);
+    }
+}
+
+#[tokio::test]
+async fn feed_addresses_come_from_the_base_url_and_the_wikis_hosts() {
+    let server = farm().base_url("https://farm.example").start();
+    let mut visitor = server.browser();
+    for (host, path, site) in [
+        (
+            "evil.example",
+            "/remix/_feed.atom",
+            "https://farm.example/remix/",
+        ),
+        (
+            "wiki.remix.example",
+            "/_feed.atom",
+            "https://wiki.remix.example/",
+        ),
+        (
+            "WIKI.remix.example:8443",
+            "/_feed.atom",
+            "https://wiki.remix.example/",
+        ),
+    ] {
+        let feed = visitor.get_host(host, path).await.expect(200);
+        assert!(!feed.text.contains("evil.example"), "{host}: {}", feed.text);
+        assert!(!feed.text.contains("8443"), "{host}: {}", feed.text);
+        let (links, ids) = feed_addresses(&feed.text);
+        assert!(links.len() > 2, "{}", feed.text);
+        for link in &links {
+            assert!(link.starts_with(site), "{host}: {link}");
+        }
+        assert!(
+            links.contains(&format!("{site}_feed.atom")),
+            "{host}: {links:?}"
+        );
+        // The feed's id is the wiki's address at the farm, whichever host served it.
+        assert_eq!(ids[0], "https://farm.example/remix/", "{}", feed.text);
+    }
+}

@@ -721,3 +721,101 @@ async fn git_answers_each_person_by_the_same_rights() {
         wrong.join("\n")
     );
 }
+
+/// What caches may keep, by who asks and what: an answer that depends on who asks is never
+/// stored; a public wiki's answers to a visitor are.
+#[tokio::test]
+async fn only_answers_that_are_the_same_for_every_visitor_may_be_cached() {
+    const PRIVATE: &str = "private, no-store";
+    const PAGE: &str = "no-cache";
+    const FILE: &str = "public, max-age=60";
+    const STYLE: &str = "public, max-age=300";
+    let table: &[(&str, &str, &str)] = &[
+        // who, what, Cache-Control
+        ("visitor", "/", PAGE),
+        ("visitor", "/pub/", PAGE),
+        ("visitor", "/pub/Page", PAGE),
+        ("visitor", "/pub/_raw/Page", PAGE),
+        ("visitor", "/pub/_pages", PAGE),
+        ("visitor", "/pub/_history/Page", PAGE),
+        ("visitor", "/pub/_recent", PAGE),
+        ("visitor", "/pub/_feed.atom", PAGE),
+        ("visitor", "/pub/_files/", PAGE),
+        ("visitor", "/pub/_files/doc.txt", FILE),
+        ("visitor", "/_theme/default/style.css", STYLE),
+        ("visitor", "/pub/Missing", PRIVATE),
+        ("visitor", "/pub/_files/missing.txt", PRIVATE),
+        ("visitor", "/mem/Page", PRIVATE),
+        ("visitor", "/priv/_files/doc.txt", PRIVATE),
+        ("visitor", "/priv/_feed.atom", PRIVATE),
+        ("visitor", "/login", PRIVATE),
+        ("visitor", "/account", PRIVATE),
+        ("visitor", "/pub/_edit/Page", PRIVATE),
+        ("visitor", "/pub", PRIVATE),
+        ("reader", "/", PRIVATE),
+        ("reader", "/pub/Page", PRIVATE),
+        ("reader", "/pub/_files/doc.txt", PRIVATE),
+        ("reader", "/mem/Page", PRIVATE),
+        ("reader", "/mem/_raw/Page", PRIVATE),
+        ("reader", "/priv/", PRIVATE),
+        ("reader", "/priv/_files/doc.txt", PRIVATE),
+        ("reader", "/priv/_feed.atom", PRIVATE),
+        ("reader", "/priv/_history/Page", PRIVATE),
+        ("reader", "/account", PRIVATE),
+        ("reader", "/login", PRIVATE),
+        ("reader", "/_theme/default/style.css", STYLE),
+        ("editor", "/pub/_edit/Page", PRIVATE),
+        ("editor", "/priv/_edit/Page", PRIVATE),
+        ("loner", "/priv/Page", PRIVATE),
+    ];
+    let server = matrix_farm().start();
+    let mut browsers = browsers(&server).await;
+    // Every browser has its cookies: an answer that sets one is private whatever it is.
+    for (_, browser) in &mut browsers {
+        browser.get("/").await.expect(200);
+    }
+    let mut wrong = Vec::new();
+    for (who, what, expected) in table {
+        let (_, browser) = browsers
+            .iter_mut()
+            .find(|(actor, _)| actor == who)
+            .expect("a browser for each actor");
+        let reply = browser.get(what).await;
+        let got = reply.header("cache-control").unwrap_or("(none)");
+        if got != *expected {
+            wrong.push(format!(
+                "{who} {what} ({}): {got}, expected {expected}",
+                reply.status
+            ));
+        }
+    }
+    // A form's answer, and an answer that sets a cookie, are private too.
+    let mut first = server.browser();
+    let reply = first.get("/pub/Page").await.expect(200);
+    assert!(reply.set_cookie("konbit_csrf").is_some());
+    if reply.header("cache-control") != Some(PRIVATE) {
+        wrong.push(format!(
+            "a first visit, setting a cookie: {:?}",
+            reply.header("cache-control")
+        ));
+    }
+    let csrf = first.csrf().await;
+    let reply = first
+        .post_form(
+            "/_lang",
+            &[("csrf", &csrf), ("lang", "en"), ("next", "/pub/")],
+        )
+        .await
+        .expect(303);
+    if reply.header("cache-control") != Some(PRIVATE) {
+        wrong.push(format!(
+            "a form's answer: {:?}",
+            reply.header("cache-control")
+        ));
+    }
+    assert!(
+        wrong.is_empty(),
+        "wrong Cache-Control:\n{}",
+        wrong.join("\n")
+    );
+}

@@ -172,3 +172,103 @@ async fn a_farm_toml_change_adds_and_closes_wikis_while_running() {
         fresh.text
     );
 }
+
+/// A page as the test compares it: the CSRF tokens of its forms (each browser's own) taken out.
+fn without_tokens(text: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find(marker) {
+        out.push_str(&rest[..at + marker.len()]);
+        rest = &rest[at + marker.len()..];
+        rest = &rest[rest.find('"').unwrap_or(0)..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The roster with one person's password hash replaced.
+fn with_password(roster: &str, login: &str, hash: &str) -> String {
+    let start = roster
+        .find(&format!("[people.{login}]"))
+        .expect("the person is on the roster");
+    let line = start
+        + roster[start..]
+            .find("password = ")
+            .expect("the person has a password");
+    let end = line + roster[line..].find('\n').expect("a line ends");
+    format!("{}password = \"{hash}\"{}", &roster[..line], &roster[end..])
+}
+
+/// Asserts that a browser's answer to a private page is a visitor's answer, word for word.
+async fn answers_like_a_visitor(server: &Server, browser: &mut crate::harness::Browser) {
+    let theirs = browser.get("/priv/").await;
+    let visitor = server.browser().get("/priv/").await;
+    assert_eq!(theirs.status, 404, "{}", theirs.text);
+    assert_eq!(theirs.status, visitor.status);
+    assert_eq!(without_tokens(&theirs.text), without_tokens(&visitor.text));
+    assert!(!theirs.text.contains("private-home"));
+}
+
+#[tokio::test]
+async fn a_changed_password_ends_the_persons_sessions() {
+    let server = farm().start();
+    let mut reader = server.browser();
+    reader.sign_in("reader", PASSWORD).await;
+    reader.get("/priv/").await.expect(200);
+    let mut keeper = server.browser();
+    keeper.sign_in("keeper", PASSWORD).await;
+
+    let new_password = "un tout autre mot de passe";
+    let hash = konbit::roster::hash_password(new_password).expect("hashing");
+    let roster = server.dir().read_config("roster.toml");
+    server
+        .dir()
+        .write_config("roster.toml", &with_password(&roster, "reader", &hash));
+    server.wait_for_log("configuration reloaded", PATIENCE);
+
+    answers_like_a_visitor(&server, &mut reader).await;
+    assert_eq!(
+        reader.cookie("konbit_session"),
+        None,
+        "the browser forgot it"
+    );
+    // Someone else's session is not touched.
+    keeper.get("/priv/").await.expect(200);
+    // The old password no longer opens anything; the new one does.
+    reader
+        .try_sign_in("reader", PASSWORD, "/")
+        .await
+        .expect(401);
+    reader.sign_in("reader", new_password).await;
+    let page = reader.get("/priv/").await.expect(200);
+    assert!(page.text.contains("private-home"), "{}", page.text);
+}
+
+#[tokio::test]
+async fn a_login_removed_and_added_again_does_not_get_its_old_sessions_back() {
+    let server = farm().start();
+    let mut reader = server.browser();
+    reader.sign_in("reader", PASSWORD).await;
+    reader.get("/priv/").await.expect(200);
+
+    // Removed, then added again exactly as before, with no request of theirs in between.
+    let roster = server.dir().read_config("roster.toml");
+    let start = roster.find("[people.reader]").expect("on the roster");
+    let end = start
+        + roster[start..]
+            .find("\n\n")
+            .expect("a blank line ends the person");
+    let without =
+        (roster[..start].to_owned() + &roster[end + 2..]).replace(MEMBERS, WITHOUT_READER);
+    server.dir().write_config("roster.toml", &without);
+    server.wait_for_log("configuration reloaded", PATIENCE);
+    server.dir().write_config("roster.toml", &roster);
+    server.wait_for_log("configuration reloaded", PATIENCE);
+
+    answers_like_a_visitor(&server, &mut reader).await;
+    let home = reader.get("/").await.expect(200);
+    assert!(!home.text.contains("Person Reader"), "{}", home.text);
+    reader.sign_in("reader", PASSWORD).await;
+    reader.get("/priv/").await.expect(200);
+}
