@@ -615,7 +615,7 @@ async fn uploads_attachments_within_the_limit() {
 
 #[tokio::test]
 async fn recent_changes_and_feed_follow_the_access_policy() {
-    let server = farm().start();
+    let server = farm().base_url("https://wiki.example.org").start();
     let repo = Repo::of(&server, "w");
     let mut eve = server.signed_in("eve").await;
     eve.save_page_with_message("w", "Journal", "# Journal\n\nRien.\n", "Ouvrir le journal")
@@ -667,7 +667,7 @@ async fn recent_changes_and_feed_follow_the_access_policy() {
             &[
                 (&journal, "JOURNAL"),
                 (&seed, "SEED"),
-                (server.base(), "BASE"),
+                ("https://wiki.example.org", "BASE"),
             ],
         ),
         r#"
