@@ -9,12 +9,21 @@ use std::sync::{Arc, Mutex, RwLock};
 
 use crate::access::{self, Action, Actor, Place};
 use crate::config::{self, Config, ConfigErrors, WikiConfig};
+use crate::derived::search::{Found, IndexedWiki, Query, Scope, Search, Suggestion};
 use crate::derived::{BranchMoved, Derived, Notices, Subscriber};
 use crate::error::{Error, Result};
 use crate::page_path::WikiSlug;
 use crate::store::Location;
 use crate::tokens::Tokens;
 use crate::wiki::Wiki;
+
+/// The search index's vocabulary, for the callers of [`Farm::search`].
+pub mod search {
+    pub use crate::derived::search::{
+        Found, Hit, Indexer, MAX_PAGE, MAX_QUERY_CHARS, MAX_TERMS, PER_PAGE, Progress, Query,
+        Rebuilt, Suggestion, TooBig, parse,
+    };
+}
 
 /// The folder of the data directory holding the hooks git runs for pushes.
 const HOOKS_DIR: &str = "konbit-hooks";
@@ -31,6 +40,8 @@ pub struct Farm {
     notices: Notices,
     /// Personal tokens, in the data folder (known once the data folder is settled).
     tokens: std::sync::OnceLock<Tokens>,
+    /// The search index, once started (`start_search`).
+    search: std::sync::OnceLock<Arc<Search>>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -91,6 +102,7 @@ impl Farm {
             derived,
             notices,
             tokens: std::sync::OnceLock::new(),
+            search: std::sync::OnceLock::new(),
         })
     }
 
@@ -185,6 +197,9 @@ impl Farm {
         *self.config.write().expect("config lock is never poisoned") = Arc::new(config);
         drop(loaded);
         self.prepare_repositories();
+        if let Some(search) = self.search.get() {
+            search.sync(indexed_wikis(&self.config()));
+        }
         Ok(Reload::Applied)
     }
 
@@ -247,6 +262,79 @@ impl Farm {
         ))
     }
 
+    /// Opens the search index under the data folder (rebuilding it if it is missing or of
+    /// another version) and keeps it up to date with every branch move from now on; it catches
+    /// up with the branches in the background.
+    pub fn start_search(&self) -> Result<()> {
+        let config = self.config();
+        let dir = search_index_dir(&config);
+        let search = Arc::new(Search::start(
+            &dir,
+            self.derived.clone(),
+            indexed_wikis(&config),
+        )?);
+        let follower = search.clone();
+        // Handing a move to the indexer costs a channel send; the indexing happens on its thread.
+        self.notices
+            .subscribe_on_thread("search-notices", move |notice: &BranchMoved| {
+                follower.branch_moved(notice)
+            });
+        let _ = self.search.set(search);
+        Ok(())
+    }
+
+    /// Searches every wiki the actor may read, or only `wiki` (a wiki they may not read is
+    /// answered like a missing one). The policy's answer filters the query inside the index.
+    pub fn search(
+        &self,
+        config: &Config,
+        actor: &Actor,
+        wiki: Option<&str>,
+        query: &Query,
+        page: usize,
+    ) -> Result<Searched> {
+        let scope = search_scope(config, actor, wiki)?;
+        let search = self
+            .search
+            .get()
+            .ok_or(Error::Unavailable("search is not started".into()))?;
+        Ok(Searched {
+            found: search.search(query, &scope, page)?,
+            catching_up: search.catching_up(),
+        })
+    }
+
+    /// Page titles of the wikis the actor may read (or of `wiki` only) that begin like `typed`.
+    pub fn suggest(
+        &self,
+        config: &Config,
+        actor: &Actor,
+        wiki: Option<&str>,
+        typed: &str,
+    ) -> Result<Vec<Suggestion>> {
+        let scope = search_scope(config, actor, wiki)?;
+        let search = self
+            .search
+            .get()
+            .ok_or(Error::Unavailable("search is not started".into()))?;
+        search.suggest(typed, &scope)
+    }
+
+    /// The search index opened for writing, for `konbit reindex` (the server must be stopped),
+    /// with the wikis to rebuild: all of them, or `only`.
+    pub fn indexer(&self, only: Option<&str>) -> Result<(search::Indexer, Vec<IndexedWiki>)> {
+        let config = self.config();
+        let mut wikis = indexed_wikis(&config);
+        if let Some(only) = only {
+            wikis.retain(|wiki| wiki.slug.as_str() == only);
+            if wikis.is_empty() {
+                return Err(Error::NotFound);
+            }
+        }
+        let dir = search_index_dir(&config);
+        Ok((search::Indexer::open(&dir, self.derived.clone(), 2)?, wikis))
+    }
+
     /// The wiki served at a host's root, if any.
     pub fn wiki_for_host<'c>(config: &'c Config, host: &str) -> Option<&'c WikiSlug> {
         let host = host.rsplit_once(':').map_or(host, |(name, port)| {
@@ -290,6 +378,47 @@ fn install_hooks(dir: &Path) {
     if let Err(error) = written {
         tracing::error!(dir = %dir.display(), %error, "cannot install the push hooks; pushes will be refused");
     }
+}
+
+/// What a search found, and whether the index was still catching up.
+pub struct Searched {
+    pub found: Found,
+    pub catching_up: bool,
+}
+
+/// The wikis a search may look in: those the actor may read (all, or `wiki` only).
+fn search_scope(config: &Config, actor: &Actor, wiki: Option<&str>) -> Result<Vec<Scope>> {
+    let readable = access::readable(config, actor);
+    let scope: Vec<Scope> = readable
+        .into_iter()
+        .filter(|settings| wiki.is_none_or(|slug| settings.slug.as_str() == slug))
+        .map(|settings| Scope {
+            slug: settings.slug.clone(),
+            lang: settings.content_lang,
+        })
+        .collect();
+    if wiki.is_some() && scope.is_empty() {
+        return Err(Error::NotFound);
+    }
+    Ok(scope)
+}
+
+/// Every wiki of the configuration, as the search index needs it.
+fn indexed_wikis(config: &Config) -> Vec<IndexedWiki> {
+    config
+        .wikis
+        .values()
+        .map(|wiki| IndexedWiki {
+            slug: wiki.slug.clone(),
+            lang: wiki.content_lang,
+            location: repo_location(config, &wiki.slug),
+        })
+        .collect()
+}
+
+/// Where the search index lives: `<data_dir>/search-index`.
+fn search_index_dir(config: &Config) -> PathBuf {
+    config.farm.data_dir.join("search-index")
 }
 
 /// Where a wiki's bare repository lives: `<data_dir>/<slug>.git`. Private to the gate, so that

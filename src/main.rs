@@ -122,6 +122,9 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
         farm.set_data_dir(&data);
     }
     farm.prepare_repositories();
+    if let Err(error) = farm.start_search() {
+        tracing::error!(%error, "search is unavailable");
+    }
     konbit::roster::prepare();
     let listen = match listen {
         Some(listen) => listen,

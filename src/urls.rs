@@ -74,6 +74,21 @@ pub fn new_page(prefix: &str) -> String {
     format!("{prefix}_new")
 }
 
+/// A wiki's own search.
+pub fn search(prefix: &str) -> String {
+    format!("{prefix}_search")
+}
+
+/// A search for `query` at `action` (`/search` or a wiki's), on one page of results.
+pub fn search_for(action: &str, query: &str, page: usize) -> String {
+    let query = query_value(query);
+    if page > 1 {
+        format!("{action}?q={query}&page={page}")
+    } else {
+        format!("{action}?q={query}")
+    }
+}
+
 pub fn recent(prefix: &str) -> String {
     format!("{prefix}_recent")
 }

@@ -1,6 +1,6 @@
 //! Derived state, in one home: everything konbit computes from a wiki's git repository and
-//! could throw away — page listings, rendered pages, recent changes, the history index — and the
-//! branch-move notices that keep it up to date.
+//! could throw away — page listings, rendered pages, recent changes, the history index, the
+//! search index — and the branch-move notices that keep it up to date.
 //!
 //! Each piece knows what it was derived from: listings by tree id, renders by the page's blob id
 //! and the set of pages it can link to, recent changes by head commit; the history index records
@@ -9,6 +9,7 @@
 
 mod history;
 mod notices;
+pub mod search;
 
 use std::sync::Arc;
 

@@ -1,7 +1,7 @@
 //! Every HTML page of konbit, as maud markup built from plain data, one module per surface
 //! like the web layer: `pages` (the farm home, pages, the page index), `history` (history,
 //! diffs, recent changes, the feed), `edit` (the editor, rename, delete), `files`
-//! (attachments) and `account` (sign-in, the account page); this file holds the layout around
+//! (attachments), `account` (sign-in, the account page) and `search`; this file holds the layout around
 //! them and the error pages.
 //!
 //! The only place that emits HTML. It knows nothing of git, HTTP requests or the access policy:
@@ -19,12 +19,14 @@ mod edit;
 mod files;
 mod history;
 mod pages;
+mod search;
 
 pub use account::*;
 pub use edit::*;
 pub use files::*;
 pub use history::*;
 pub use pages::*;
+pub use search::*;
 
 /// What every page shows around its content: the farm, the wiki, the person, the language.
 pub struct Chrome<'a> {
@@ -37,6 +39,8 @@ pub struct Chrome<'a> {
     pub here: &'a str,
     pub theme: &'a str,
     pub wiki: Option<WikiNav<'a>>,
+    /// Whether the farm describes its search to browsers (it needs its public address).
+    pub opensearch: bool,
 }
 
 pub struct WikiNav<'a> {
@@ -71,6 +75,9 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                     link rel="alternate" type="application/atom+xml" title=(t.feed) href=(urls::feed(wiki.prefix));
                 }
                 link rel="stylesheet" href={ "/_theme/" (chrome.theme) "/style.css" };
+                @if chrome.opensearch {
+                link rel="search" type="application/opensearchdescription+xml" title=(chrome.farm_name) href="/opensearch.xml";
+                }
             }
             body {
                 a.skip-link href="#content" { (t.skip_to_content) }
@@ -86,6 +93,7 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                             a href=(urls::files(wiki.prefix)) { (t.files) }
                         }
                     }
+                    (search_box(chrome))
                     div.account {
                         @if let Some(person) = chrome.person {
                             a.person href="/account" { (person) }

@@ -26,7 +26,10 @@ use super::origin::Origin;
 use super::session;
 
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
-const FARM_PATHS: [&str; 6] = [
+const FARM_PATHS: [&str; 9] = [
+    "/search",
+    "/_suggest",
+    "/opensearch.xml",
     "/login",
     "/logout",
     "/account",
@@ -95,6 +98,7 @@ impl Caller {
                 lang: w.content_lang,
                 prefix,
             }),
+            opensearch: self.public_origin.is_some(),
         }
     }
 

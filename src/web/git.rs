@@ -474,6 +474,14 @@ async fn run_backend(
     let config = state.farm.config();
     let max_push = config.farm.max_push_bytes;
     let pushing = rest == "git-receive-pack";
+    if pushing {
+        // The head before the push is known, so that the move it makes is published even when
+        // no one has read the wiki since the server started.
+        let (farm, config, slug) = (state.farm.clone(), config.clone(), access.slug.clone());
+        if let Err(error) = blocking(move || farm.observe(&config, &slug)).await {
+            tracing::debug!(%error, "the head before the push is unknown");
+        }
+    }
     let mut command = tokio::process::Command::new("git");
     for setting in backend_config(&access, max_push) {
         command.arg("-c").arg(setting);

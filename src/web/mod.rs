@@ -2,7 +2,7 @@
 //! code.
 //!
 //! The only async code of konbit and the only place that knows about requests. One module per
-//! surface (`pages`, `history`, `edit`, `files`, `account`, `assets`); handlers take the
+//! surface (`pages`, `history`, `edit`, `files`, `account`, `search`, `assets`); handlers take the
 //! [`Caller`] and, for a wiki, a [`WikiRequest`], ask the core (which asks the access policy)
 //! inside [`blocking`], and pass plain data to `views`. Forms are read by `form`, the only door
 //! that checks CSRF tokens. No file here calls git2.
@@ -19,6 +19,7 @@ mod history;
 mod origin;
 mod pages;
 mod scope;
+mod search;
 pub mod session;
 
 use std::net::SocketAddr;
@@ -63,6 +64,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
+        .route("/search", get(search::farm_search))
+        .route("/_suggest", get(search::suggest))
+        .route("/opensearch.xml", get(search::opensearch))
         // Every farm-wide form is small.
         .layer(DefaultBodyLimit::max(FARM_FORM_LIMIT));
     let wiki = Router::new()
@@ -89,6 +93,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/{wiki}/_diff/{*page}", only(get(history::diff)))
         .route("/{wiki}/_pages", only(get(pages::index)))
         .route("/{wiki}/_recent", only(get(history::recent)))
+        .route("/{wiki}/_search", only(get(search::wiki_search)))
         .route("/{wiki}/_feed.atom", only(get(history::feed)))
         .route(
             "/{wiki}/_files/",

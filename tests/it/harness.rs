@@ -85,6 +85,12 @@ impl Wiki {
         self
     }
 
+    /// The language its pages are written in (`lang` in farm.toml).
+    pub fn lang(mut self, lang: &str) -> Wiki {
+        self.lang = Some(lang.to_owned());
+        self
+    }
+
     pub fn host(mut self, host: &str) -> Wiki {
         self.hosts.push(host.to_owned());
         self

@@ -21,6 +21,7 @@ mod pages;
 mod policy;
 mod reload;
 mod rendering;
+mod search;
 mod signin;
 mod stress;
 mod tidy;
