@@ -217,8 +217,13 @@ macro_rules! csrf_form {
 }
 pub(crate) use csrf_form;
 
-/// The pairs of an address's query string, read leniently: any bytes make some text, and a
-/// query that is not a form is no pairs (for the search box's `GET` forms, which carry no token).
-pub fn query_pairs(raw: Option<&str>) -> Vec<(String, String)> {
-    serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default()
+/// The first value named `name` in an address's query string, read leniently: any bytes make
+/// some text (for the search box's `GET` forms, which carry no token).
+pub fn query_value(raw: Option<&str>, name: &str) -> Option<String> {
+    let pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(raw.unwrap_or("")).unwrap_or_default();
+    pairs
+        .into_iter()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value)
 }

@@ -32,13 +32,7 @@ struct Asked {
 
 impl Asked {
     fn of(raw: Option<String>) -> Asked {
-        let pairs: Vec<(String, String)> = super::form::query_pairs(raw.as_deref());
-        let value = |name: &str| {
-            pairs
-                .iter()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.clone())
-        };
+        let value = |name: &str| super::form::query_value(raw.as_deref(), name);
         Asked {
             text: value("q").unwrap_or_default(),
             page: value("page")
@@ -217,13 +211,7 @@ pub async fn suggest(
     caller: Caller,
     RawQuery(raw): RawQuery,
 ) -> Result<Response> {
-    let pairs: Vec<(String, String)> = super::form::query_pairs(raw.as_deref());
-    let value = |name: &str| {
-        pairs
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-    };
+    let value = |name: &str| super::form::query_value(raw.as_deref(), name);
     let typed: String = value("q")
         .unwrap_or_default()
         .chars()

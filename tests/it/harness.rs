@@ -956,7 +956,7 @@ fn parse_attributes(tag: &str) -> BTreeMap<String, String> {
     attributes
 }
 
-fn strip_tags(html: &str) -> String {
+pub fn strip_tags(html: &str) -> String {
     let mut out = String::new();
     let mut in_tag = false;
     for c in html.chars() {

@@ -6,7 +6,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Farm, PASSWORD, Reply, Server, Wiki, query_value, unescape_html};
+use crate::harness::{Farm, PASSWORD, Reply, Server, Wiki, query_value, strip_tags, unescape_html};
 
 /// Three wikis of one organisation, each in its own language, and one page title to rank.
 fn languages_farm() -> Farm {
@@ -136,17 +136,8 @@ fn element_html(html: &str, class: &str) -> Option<String> {
 }
 
 fn strip(html: &str) -> String {
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
-    unescape_html(text.split_whitespace().collect::<Vec<_>>().join(" ").trim())
+    let text = strip_tags(html);
+    unescape_html(&text.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 fn hits_of(reply: &Reply) -> Vec<ShownHit> {
