@@ -140,8 +140,15 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .add_tag_attributes("details", ["open"])
         .add_tag_attributes("img", ["title"])
         // Heading anchors, footnotes and the table of contents need ids and classes; style
-        // attributes stay out (they can hide or overlay the interface).
+        // attributes stay out (they can hide or overlay the interface). Every id in a page's
+        // content starts with the content prefix and every class is one of the renderer's own,
+        // so nothing an author writes can take the place of an element of the interface.
         .add_generic_attributes(["id", "class"])
+        .id_prefix(Some(ID_PREFIX))
+        .attribute_filter(|_element, attribute, value| match attribute {
+            "class" => content_classes(value),
+            _ => Some(value.into()),
+        })
         // These go with everything inside them rather than leaving their text behind.
         .add_clean_content_tags([
             "script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "svg",
@@ -154,6 +161,47 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
         .strip_comments(true);
     builder
 });
+
+/// The start of every id inside a page's content: heading anchors (`#h-getting-started`),
+/// footnotes and ids written in raw HTML alike. No id of the interface starts with it.
+pub const ID_PREFIX: &str = "h-";
+
+/// The classes a page's content may carry: those the renderer writes, and `language-…` on code
+/// blocks. None of them is a class of the interface.
+pub const CONTENT_CLASSES: &[&str] = &[
+    "anchor",
+    "footnote-definition",
+    "footnote-definition-label",
+    "footnote-reference",
+    "missing",
+    "task-list-item",
+    "toc",
+    "wikilink",
+];
+
+/// Keeps the content classes of a class attribute and drops the rest (and the attribute, when
+/// nothing is left).
+fn content_classes(value: &str) -> Option<std::borrow::Cow<'_, str>> {
+    let kept: Vec<&str> = value
+        .split_ascii_whitespace()
+        .filter(|class| {
+            CONTENT_CLASSES.contains(class)
+                || class
+                    .strip_prefix("language-")
+                    .is_some_and(|language| !language.is_empty())
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" ").into())
+}
+
+/// A link's fragment, pointing into the content's id space: `#install` → `#h-install`.
+fn content_fragment(fragment: &str) -> String {
+    if fragment.starts_with(ID_PREFIX) {
+        format!("#{fragment}")
+    } else {
+        format!("#{ID_PREFIX}{fragment}")
+    }
+}
 
 /// What must be known about the whole document before any of it is written.
 struct Outline {
@@ -213,13 +261,17 @@ impl Outline {
         }
 
         // Explicit ids and footnote ids are claimed first, so generated ones step around them.
+        let raw: Vec<_> = raw
+            .into_iter()
+            .map(|(level, id, text)| (level, id.map(|id| content_id(&id)), text))
+            .collect();
         let mut used: HashSet<String> = raw.iter().filter_map(|(_, id, _)| id.clone()).collect();
         used.extend(footnotes.values().map(|n| footnote_id(*n)));
         let headings: Vec<Heading> = raw
             .into_iter()
             .map(|(level, id, text)| {
                 let text = collapse_whitespace(&text);
-                let id = id.unwrap_or_else(|| unique_id(slugify(&text), &mut used));
+                let id = id.unwrap_or_else(|| unique_id(content_id(&slugify(&text)), &mut used));
                 Heading { level, id, text }
             })
             .collect();
@@ -301,7 +353,7 @@ fn is_toc(events: &[Event]) -> bool {
 }
 
 fn footnote_id(number: usize) -> String {
-    format!("fn-{number}")
+    format!("{ID_PREFIX}fn-{number}")
 }
 
 /// Lowercase letters and digits of any script; runs of spaces and dashes become one '-'; other
@@ -324,6 +376,15 @@ fn slugify(text: &str) -> String {
         slug.push_str("section");
     }
     slug
+}
+
+/// An id in the content's id space.
+fn content_id(id: &str) -> String {
+    if id.starts_with(ID_PREFIX) {
+        id.to_owned()
+    } else {
+        format!("{ID_PREFIX}{id}")
+    }
 }
 
 fn unique_id(base: String, used: &mut HashSet<String>) -> String {
@@ -577,7 +638,10 @@ impl<'r> Writer<'r, '_> {
         // In a table cell `[[P\|L]]` is how the pipe is escaped, and the backslash stays behind.
         let dest = dest.trim().trim_end_matches('\\').trim_end();
         let (name, suffix) = match dest.split_once('#') {
-            Some((name, fragment)) if !fragment.is_empty() => (name, format!("#{fragment}")),
+            // A wiki link names a heading by its text, as the heading's own anchor does.
+            Some((name, fragment)) if !fragment.is_empty() => {
+                (name, content_fragment(&slugify(fragment)))
+            }
             _ => (dest, String::new()),
         };
         let name = strip_md(name);
@@ -600,20 +664,31 @@ impl<'r> Writer<'r, '_> {
     /// A Markdown link or image destination. URLs with a scheme and links to '/', '#' or '?' are
     /// kept for the sanitiser to judge; anything else is a path relative to the current folder.
     fn resolve_relative(&self, dest: &str, image: bool) -> Target {
-        if dest.is_empty() || dest.starts_with(['/', '#', '?']) || has_scheme(dest) {
+        if let Some(fragment) = dest.strip_prefix('#') {
+            return Target::Kept(content_fragment(fragment));
+        }
+        if dest.is_empty() || dest.starts_with(['/', '?']) || has_scheme(dest) {
             return Target::Kept(dest.to_owned());
         }
         let split = dest.find(['?', '#']).unwrap_or(dest.len());
         let (raw_path, suffix) = dest.split_at(split);
+
         let decoded = percent_decode_str(raw_path).decode_utf8_lossy();
         let Some(path) = normalize(self.ctx.folder, &decoded) else {
             return Target::Nowhere;
         };
-        let suffix = suffix.to_owned();
         let last = path.rsplit('/').next().unwrap_or_default();
         if image || (has_extension(last) && !is_markdown(last)) {
-            Target::File { path, suffix }
+            Target::File {
+                path,
+                suffix: suffix.to_owned(),
+            }
         } else {
+            // A page's fragment names one of its anchors, which live in the content's id space.
+            let suffix = match suffix.split_once('#') {
+                Some((query, fragment)) => format!("{query}{}", content_fragment(fragment)),
+                None => suffix.to_owned(),
+            };
             Target::Page {
                 path: strip_md(&path).to_owned(),
                 suffix,
@@ -816,7 +891,7 @@ mod tests {
         );
         check(
             "[[Guides/Getting started#Install]]",
-            r#"class="wikilink" href="/remix/Guides/Getting%20started#Install""#,
+            r#"class="wikilink" href="/remix/Guides/Getting%20started#h-install""#,
         );
         check("[[a/./b]]", r#"class="wikilink" href="/remix/a/b""#);
         check(
@@ -880,7 +955,7 @@ mod tests {
         );
         check(
             "[x](Other%20Page.md#part)",
-            r#"href="/remix/Other%20Page#part""#,
+            r#"href="/remix/Other%20Page#h-part""#,
         );
         check(
             "[x](sub/Page)",
@@ -947,7 +1022,7 @@ mod tests {
         );
         check("<a@example.com>", r#"<a href="mailto:a@example.com""#);
         check("[x](/other/wiki)", r#"<a href="/other/wiki""#);
-        check("[x](#part)", r##"<a href="#part""##);
+        check("[x](#part)", r##"<a href="#h-part""##);
         check(
             "[x](ftp://example.com)",
             r#"<a rel="noopener noreferrer">x</a>"#,
@@ -976,11 +1051,11 @@ mod tests {
         );
         check(
             "Text[^n].\n\n[^n]: The note.",
-            r##"<sup class="footnote-reference"><a href="#fn-1" rel="noopener noreferrer">1</a></sup>"##,
+            r##"<sup class="footnote-reference"><a href="#h-fn-1" rel="noopener noreferrer">1</a></sup>"##,
         );
         check(
             "Text[^n].\n\n[^n]: The note.",
-            r#"<div class="footnote-definition" id="fn-1"><sup class="footnote-definition-label">1</sup>"#,
+            r#"<div class="footnote-definition" id="h-fn-1"><sup class="footnote-definition-label">1</sup>"#,
         );
         check(
             "```rust\nfn main() {}\n```",
@@ -1000,19 +1075,16 @@ mod tests {
     fn heading_ids() {
         check(
             "# Getting started",
-            r##"<h1 id="getting-started">Getting started <a class="anchor" href="#getting-started" rel="noopener noreferrer">#</a></h1>"##,
+            r##"<h1 id="h-getting-started">Getting started <a class="anchor" href="#h-getting-started" rel="noopener noreferrer">#</a></h1>"##,
         );
-        check("## Café *au* `lait`!", r#"<h2 id="café-au-lait">"#);
-        check("## Été 2024 — bilan", r#"<h2 id="été-2024-bilan">"#);
-        check("## A\n## A\n## A", r#"<h2 id="a-2">"#);
-        check("## A\n## A\n## A", r#"<h2 id="a-1">"#);
-        check(
-            "## Mine {#custom .note}",
-            r#"<h2 id="custom" class="note">"#,
-        );
-        check("## custom\n## X {#custom}", r#"<h2 id="custom-1">"#);
-        check("## ?!", r#"<h2 id="section">"#);
-        check("[^1]\n\n## Fn 1\n\n[^1]: x", r#"<h2 id="fn-1-1">"#);
+        check("## Café *au* `lait`!", r#"<h2 id="h-café-au-lait">"#);
+        check("## Été 2024 — bilan", r#"<h2 id="h-été-2024-bilan">"#);
+        check("## A\n## A\n## A", r#"<h2 id="h-a-2">"#);
+        check("## A\n## A\n## A", r#"<h2 id="h-a-1">"#);
+        check("## Mine {#custom .note}", r#"<h2 id="h-custom">"#);
+        check("## custom\n## X {#custom}", r#"<h2 id="h-custom-1">"#);
+        check("## ?!", r#"<h2 id="h-section">"#);
+        check("[^1]\n\n## Fn 1\n\n[^1]: x", r#"<h2 id="h-fn-1-1">"#);
     }
 
     #[test]
@@ -1022,17 +1094,17 @@ mod tests {
         check(
             input,
             concat!(
-                r##"<nav class="toc"><ul><li><a href="#one" rel="noopener noreferrer">One</a>"##,
-                r##"<ul><li><a href="#one-a" rel="noopener noreferrer">One a</a>"##,
-                r##"<ul><li><a href="#deep" rel="noopener noreferrer">deep</a></li></ul></li></ul></li>"##,
-                r##"<li><a href="#two" rel="noopener noreferrer">Two</a></li></ul></nav>"##,
+                r##"<nav class="toc"><ul><li><a href="#h-one" rel="noopener noreferrer">One</a>"##,
+                r##"<ul><li><a href="#h-one-a" rel="noopener noreferrer">One a</a>"##,
+                r##"<ul><li><a href="#h-deep" rel="noopener noreferrer">deep</a></li></ul></li></ul></li>"##,
+                r##"<li><a href="#h-two" rel="noopener noreferrer">Two</a></li></ul></nav>"##,
             ),
         );
         check_absent(input, "_TOC_");
         // Levels that skip or start deep still nest into well-formed lists.
         check(
             "[[_TOC_]]\n\n### a\n## b\n#### c\n## d",
-            r##"<nav class="toc"><ul><li><a href="#a" rel="noopener noreferrer">a</a></li><li><a href="#b" rel="noopener noreferrer">b</a><ul><li><a href="#c" rel="noopener noreferrer">c</a></li></ul></li><li><a href="#d" rel="noopener noreferrer">d</a></li></ul></nav>"##,
+            r##"<nav class="toc"><ul><li><a href="#h-a" rel="noopener noreferrer">a</a></li><li><a href="#h-b" rel="noopener noreferrer">b</a><ul><li><a href="#h-c" rel="noopener noreferrer">c</a></li></ul></li><li><a href="#h-d" rel="noopener noreferrer">d</a></li></ul></nav>"##,
         );
         // Only a paragraph holding the marker alone is replaced.
         check(

@@ -34,6 +34,12 @@ const HOSTILE: &str = "# Hostile\n\n\
     <form action=\"https://evil.example/\"><input name=\"password\"></form>\n\n\
     <math><mtext><script>alert('math')</script></mtext></math>\n";
 
+/// A page whose headings and raw HTML take the names of the interface's elements.
+const COLLIDING: &str = "# Content\n\n\
+    ## Main\n\n\
+    <div id=\"content\" class=\"skip-link button notice\">écrit par l'auteur</div>\n\n\
+    Voir [[Collide#Content]] et [plus haut](#main).\n";
+
 fn farm() -> Farm {
     Farm::new()
         .person("alice")
@@ -48,6 +54,7 @@ fn farm() -> Farm {
                 .page("Table", TABLE)
                 .page("Extensions", EXTENSIONS)
                 .page("Hostile", HOSTILE)
+                .page("Collide", COLLIDING)
                 .page(
                     "Code Title",
                     "# Le code `<script>alert('title')</script>`\n\ntexte\n",
@@ -243,4 +250,90 @@ async fn the_raw_markdown_of_a_hostile_page_is_not_html() {
     let csp = raw.header("content-security-policy").unwrap_or("");
     assert!(csp.contains("sandbox"), "{csp}");
     assert_eq!(raw.header("x-content-type-options"), Some("nosniff"));
+}
+
+/// The opening tag of the element whose text starts with `text`.
+fn opening_tag_before<'a>(html: &'a str, text: &str) -> &'a str {
+    let at = html
+        .find(text)
+        .unwrap_or_else(|| panic!("{text:?} in:\n{html}"));
+    let start = html[..at].rfind('<').expect("an opening tag");
+    &html[start..at]
+}
+
+fn ids(html: &str) -> Vec<&str> {
+    html.split(" id=\"")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next())
+        .collect()
+}
+
+#[tokio::test]
+async fn author_ids_and_classes_never_take_the_interfaces() {
+    let server = farm().start();
+    let page = server.browser().get("/w/Collide").await.expect(200);
+    let html = &page.text;
+
+    // The skip link leads to the page's main element, not to the heading called "Content".
+    assert_eq!(
+        page.links()
+            .iter()
+            .filter(|link| link.href() == Some("#content"))
+            .count(),
+        1,
+        "{html}"
+    );
+    let all = ids(html);
+    assert_eq!(
+        all.iter().filter(|id| **id == "content").count(),
+        1,
+        "{all:?}"
+    );
+    assert!(
+        opening_tag_before(html, "id=\"content\"").starts_with("<main"),
+        "{html}"
+    );
+    // Every id of the interface is its own; every id of the content is in the content's space.
+    let mut interface: Vec<&str> = all
+        .iter()
+        .copied()
+        .filter(|id| !id.starts_with("h-"))
+        .collect();
+    let count = interface.len();
+    interface.sort_unstable();
+    interface.dedup();
+    assert_eq!(
+        interface.len(),
+        count,
+        "an interface id is used twice: {all:?}"
+    );
+    let markdown = &html[html.find("class=\"markdown").expect("the page's content")..];
+    let markdown = &markdown[..markdown.find("</article>").expect("the article's end")];
+    assert!(
+        ids(markdown).iter().all(|id| id.starts_with("h-")),
+        "{markdown}"
+    );
+
+    // The author's element keeps its text, not the interface's id or classes.
+    let div = opening_tag_before(html, "écrit par l'auteur");
+    assert!(div.starts_with("<div"), "{div}");
+    for interface in ["id=\"content\"", "skip-link", "button", "notice"] {
+        assert!(!div.contains(interface), "{interface} kept on {div}");
+    }
+
+    // Heading anchors still work, and are readable; links to a heading by its text reach it.
+    let heading = opening_tag_before(html, "Content <a");
+    assert!(heading.starts_with("<h1 id=\"h-content\""), "{heading}");
+    assert!(
+        page.links()
+            .iter()
+            .any(|link| link.href() == Some("#h-content")),
+        "{html}"
+    );
+    assert_eq!(
+        page.link_with_text("Collide#Content").href(),
+        Some("/w/Collide#h-content")
+    );
+    assert_eq!(page.link_with_text("plus haut").href(), Some("#h-main"));
+    assert!(all.contains(&"h-main"), "{all:?}");
 }

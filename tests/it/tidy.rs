@@ -357,6 +357,26 @@ fn the_core_knows_nothing_of_http() {
     );
 }
 
+/// A page's content owns the ids that start with `h-` (markdown.rs, `ID_PREFIX`); the interface
+/// keeps out of them, so that no heading or raw HTML can take an element's place.
+#[test]
+fn the_interface_keeps_out_of_the_contents_ids() {
+    let mut found = Vec::new();
+    for file in sources(&root().join("src/views")) {
+        let text = std::fs::read_to_string(&file).expect("reading a view");
+        for (n, line) in text.lines().enumerate() {
+            if line.contains(" #h-") || line.contains("id=\"h-") {
+                found.push(format!("{}:{}: {}", file.display(), n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "interface ids in the content's space:\n{}",
+        found.join("\n")
+    );
+}
+
 #[test]
 fn only_the_renderer_emits_unescaped_html() {
     let found = offenders("PreEscaped", &["src/markdown.rs"]);
