@@ -45,9 +45,20 @@ impl Lang {
             (Lang::Fr, DotSegment) => "un nom ne peut pas contenir « . » ou « .. » comme dossier",
             (Lang::Fr, ControlCharacter) => "un nom ne peut pas contenir de caractère de contrôle",
             (Lang::Fr, Reserved) => "les noms commençant par « _ » sont réservés",
-            (Lang::Fr, GitDirectory) => "le nom « .git » est réservé",
+            (Lang::Fr, GitDirectory) => {
+                "git lit ce nom comme son propre dossier « .git » (sur Mac ou sous Windows) : il est réservé"
+            }
+            (Lang::Fr, GitFile) => {
+                "c’est le nom d’un fichier de git lui-même (« .gitmodules », « .gitattributes », « .gitignore », tout nom en « .git… », « .mailmap » ou leur nom court Windows comme « GITMOD~1 ») : il est réservé"
+            }
             (Lang::Fr, EmptySegment) => "un nom ne peut pas contenir de dossier vide (« // »)",
             (Lang::Fr, Backslash) => "un nom ne peut pas contenir « \\ »",
+            (Lang::Fr, FormatCharacter) => {
+                "un nom ne peut pas contenir de caractère invisible de mise en forme (espace sans chasse, marque de sens d’écriture) : il s’afficherait comme un autre nom"
+            }
+            (Lang::Fr, Colon) => {
+                "un nom ne peut pas contenir « : » (Windows y lirait un flux caché du fichier)"
+            }
             (Lang::En, error) => match error {
                 Empty => "the name is empty",
                 TooLong => "the name is too long",
@@ -55,9 +66,20 @@ impl Lang {
                 DotSegment => "a name may not contain '.' or '..' segments",
                 ControlCharacter => "a name may not contain control characters",
                 Reserved => "names beginning with '_' are reserved",
-                GitDirectory => "'.git' is reserved",
+                GitDirectory => {
+                    "git reads this name as its own '.git' folder (on a Mac or on Windows): it is reserved"
+                }
+                GitFile => {
+                    "this is the name of one of git's own files ('.gitmodules', '.gitattributes', '.gitignore', any '.git…' name, '.mailmap' or their Windows short names like 'GITMOD~1'): it is reserved"
+                }
                 EmptySegment => "a name may not contain an empty segment ('//')",
                 Backslash => "a name may not contain '\\'",
+                FormatCharacter => {
+                    "a name may not contain invisible format characters (zero-width spaces, writing-direction marks): it would display as another name"
+                }
+                Colon => {
+                    "a name may not contain ':' (Windows would read a hidden stream of the file)"
+                }
             },
         }
     }
@@ -141,12 +163,13 @@ impl Lang {
 
     /// Why a change was refused, for a person: what is wrong and, where it helps, what to do.
     pub fn refusal(self, refusal: &crate::rules::Refusal) -> String {
+        use crate::page_path::shown;
         use crate::rules::Refusal::*;
         let kib = |bytes: usize| bytes.div_ceil(1024);
         let mib = |bytes: usize| bytes >> 20;
         match (self, refusal) {
             (Lang::Fr, Name { path, why }) => {
-                format!("« {path} » : {}", self.path_error(*why))
+                format!("« {} » : {}", shown(path), self.path_error(*why))
             }
             (Lang::Fr, PageAsAttachment { path }) => format!(
                 "« {path} » est un fichier Markdown : les pages se créent avec l’éditeur, pas en pièce jointe"
@@ -182,7 +205,9 @@ impl Lang {
                 mib(*bytes).max(1),
                 mib(*limit)
             ),
-            (Lang::En, Name { path, why }) => format!("“{path}”: {}", self.path_error(*why)),
+            (Lang::En, Name { path, why }) => {
+                format!("“{}”: {}", shown(path), self.path_error(*why))
+            }
             (Lang::En, PageAsAttachment { path }) => {
                 format!("“{path}” is a Markdown file: pages are made with the editor, not uploaded")
             }

@@ -1,5 +1,5 @@
 //! What a wiki's tree may hold: the one rule set that every change is judged by, whoever makes
-//! it (a browser save, a rename, an upload, and next a `git push`).
+//! it (a browser save, a rename, an upload, a `git push`).
 //!
 //! It defines which files are pages ([`page_of_file`]), classifies a tree's files into a
 //! [`Listing`], and takes a proposed change to a listing and answers with a typed [`Refusal`]
@@ -247,11 +247,17 @@ pub fn check(listing: &Listing, changes: &[Change], limits: Limits) -> Result<()
             continue;
         };
         let normalized: String = stored.nfc().collect();
+        // The one name check, on the page's name and on every segment of the stored path: a
+        // name git would read as its own, anywhere in a tree, never enters one.
         let name = page_of_file(&normalized).unwrap_or(&normalized);
-        let path = PagePath::parse(name).map_err(|why| Refusal::Name {
+        let refused = |why| Refusal::Name {
             path: stored.clone(),
             why,
-        })?;
+        };
+        let path = PagePath::parse(name).map_err(refused)?;
+        if name != normalized {
+            PagePath::parse(&normalized).map_err(refused)?;
+        }
         if normalized != *stored {
             return Err(Refusal::NotNormalized {
                 path: stored.clone(),
@@ -463,6 +469,33 @@ mod tests {
                 }),
             ),
             (vec![put("Caf\u{e9}.md", b"x")], None),
+            // Names git reads as its own, in any folder, pages or not (as a push brings them).
+            (
+                vec![put(".g\u{200c}it/config", b"x")],
+                bad_name(".g\u{200c}it/config", PathError::GitDirectory),
+            ),
+            (
+                vec![put("Guides/GIT~1/Page.md", b"x")],
+                bad_name("Guides/GIT~1/Page.md", PathError::GitDirectory),
+            ),
+            (
+                vec![put(".gitattributes", b"* filter=x")],
+                bad_name(".gitattributes", PathError::GitFile),
+            ),
+            (
+                vec![put("Guides/.gitmodules", b"x")],
+                bad_name("Guides/.gitmodules", PathError::GitFile),
+            ),
+            (
+                vec![put("docs/\u{202e}gpj.exe", b"x")],
+                bad_name("docs/\u{202e}gpj.exe", PathError::FormatCharacter),
+            ),
+            (
+                vec![put("images/a:b.png", b"x")],
+                bad_name("images/a:b.png", PathError::Colon),
+            ),
+            // Removing such a file is how a wiki gets rid of it.
+            (vec![Change::Delete(".gitattributes".into())], None),
         ];
         let listing = listing();
         for (changes, expected) in cases {
