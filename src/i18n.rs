@@ -35,6 +35,19 @@ impl Lang {
         }
     }
 
+    /// Why a page is shown as its raw text instead of HTML.
+    pub fn too_complex(self, why: crate::markdown::TooComplex) -> &'static str {
+        use crate::markdown::TooComplex::*;
+        match (self, why) {
+            (Lang::Fr, Nesting) => "ses éléments sont imbriqués sur plus de 100 niveaux.",
+            (Lang::Fr, Work) => "elle compte trop d’éléments imbriqués les uns dans les autres.",
+            (Lang::Fr, Size) => "elle deviendrait plus de 4 Mio de HTML.",
+            (Lang::En, Nesting) => "its elements are nested more than 100 levels deep.",
+            (Lang::En, Work) => "it has too many elements nested inside one another.",
+            (Lang::En, Size) => "it would turn into more than 4 MiB of HTML.",
+        }
+    }
+
     /// Why a page or file name was refused, for a person.
     pub fn path_error(self, error: crate::page_path::PathError) -> &'static str {
         use crate::page_path::PathError::*;
@@ -482,6 +495,8 @@ pub struct Messages {
     pub markdown_help: &'static str,
     pub back_to_page: &'static str,
     pub skip_to_content: &'static str,
+    pub too_complex: &'static str,
+    pub too_complex_raw: &'static str,
     pub actions: &'static str,
     pub language: &'static str,
     pub markdown_cheatsheet: &'static str,
@@ -640,6 +655,8 @@ pub static FR: Messages = Messages {
     markdown_help: "Aide-mémoire de mise en forme",
     back_to_page: "Retour à la page",
     skip_to_content: "Aller au contenu",
+    too_complex: "Cette page est trop complexe pour être affichée :",
+    too_complex_raw: "Lire son texte source",
     actions: "Actions",
     language: "Langue",
     markdown_cheatsheet: r"# Titre, ## Sous-titre
@@ -810,6 +827,8 @@ pub static EN: Messages = Messages {
     markdown_help: "Formatting cheat sheet",
     back_to_page: "Back to the page",
     skip_to_content: "Skip to content",
+    too_complex: "This page is too complex to be shown:",
+    too_complex_raw: "Read its source text",
     actions: "Actions",
     language: "Language",
     markdown_cheatsheet: r"# Title, ## Subtitle

@@ -60,12 +60,42 @@ pub struct Rendered {
     pub links: Vec<String>,
     /// The text of every heading, in order (for search).
     pub headings: Vec<String>,
+    /// Set when the page would cost too much to show (see [`TooComplex`]): `html` is then
+    /// empty, and the reader is offered the raw text instead.
+    pub too_complex: Option<TooComplex>,
 }
+
+/// Why a page is not shown as HTML. Each bound keeps the cost of one render, in time and in
+/// memory, proportional to what a page of ordinary shape costs, whatever its author wrote.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TooComplex {
+    /// Elements nested deeper than [`MAX_NESTING`].
+    Nesting,
+    /// More work than [`MAX_WORK`]: many elements, each inside many others.
+    Work,
+    /// More HTML than [`MAX_HTML_BYTES`].
+    Size,
+}
+
+/// The deepest nesting of elements shown: no one reads a quote inside a hundred quotes, and
+/// the HTML tree builder's work grows with the square of the depth.
+pub const MAX_NESTING: usize = 100;
+
+/// The bound on the tree builder's work, counted as the sum over all elements of their depth
+/// (what it spends looking through the open elements). An ordinary 1 MiB page costs a tenth of
+/// it; at the bound, a render takes about a quarter of a second.
+pub const MAX_WORK: usize = 4_000_000;
+
+/// The most HTML a page may turn into before sanitising.
+pub const MAX_HTML_BYTES: usize = 4 << 20;
 
 /// Renders a page. Whatever the input, the result is well-formed, sanitised HTML.
 pub fn render(markdown: &str, ctx: &RenderContext) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
     let outline = Outline::scan(&events);
+    if let Err(reason) = within_bounds(&events) {
+        return too_complex(outline, reason);
+    }
     let mut writer = Writer {
         ctx,
         outline: &outline,
@@ -84,6 +114,9 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Rendered {
 
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if html.len() > MAX_HTML_BYTES {
+        return too_complex(outline, TooComplex::Size);
+    }
     let html = SafeHtml(SANITIZER.clean(&html).to_string());
 
     Rendered {
@@ -92,7 +125,99 @@ pub fn render(markdown: &str, ctx: &RenderContext) -> Rendered {
         title: outline.title,
         text: collapse_whitespace(&text),
         links,
+        too_complex: None,
     }
+}
+
+/// What is left of a page too complex to show: its title and headings, no HTML.
+fn too_complex(outline: Outline, reason: TooComplex) -> Rendered {
+    Rendered {
+        html: SafeHtml(String::new()),
+        headings: outline.headings.iter().map(|h| h.text.clone()).collect(),
+        title: outline.title,
+        text: String::new(),
+        links: Vec::new(),
+        too_complex: Some(reason),
+    }
+}
+
+/// Measures the tree the events will build, raw HTML included, against the bounds. Linear in
+/// the events, and far cheaper than building the tree.
+fn within_bounds(events: &[Event]) -> Result<(), TooComplex> {
+    let mut depth = 0usize;
+    let mut work = 0usize;
+    let mut enter = |depth: &mut usize| {
+        *depth += 1;
+        work += *depth;
+        if *depth > MAX_NESTING {
+            Err(TooComplex::Nesting)
+        } else if work > MAX_WORK {
+            Err(TooComplex::Work)
+        } else {
+            Ok(())
+        }
+    };
+    // Raw HTML opens elements that Markdown does not see close; they count until closed.
+    let mut raw = 0usize;
+    for event in events {
+        match event {
+            Event::Start(_) => enter(&mut depth)?,
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Html(html) | Event::InlineHtml(html) => {
+                for tag in raw_tags(html) {
+                    match tag {
+                        RawTag::Open => {
+                            let mut total = depth + raw;
+                            enter(&mut total)?;
+                            raw += 1;
+                        }
+                        RawTag::Close => raw = raw.saturating_sub(1),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+enum RawTag {
+    Open,
+    Close,
+}
+
+/// Elements that never hold others, so never deepen the tree.
+const VOID_ELEMENTS: &[&str] = &[
+    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
+    "wbr",
+];
+
+/// The element tags in a piece of raw HTML, roughly as a browser would see them: `<name`
+/// opens (unless void or self-closing), `</name` closes.
+fn raw_tags(html: &str) -> impl Iterator<Item = RawTag> + '_ {
+    html.match_indices('<').filter_map(|(at, _)| {
+        let rest = &html[at + 1..];
+        let (closing, rest) = match rest.strip_prefix('/') {
+            Some(rest) => (true, rest),
+            None => (false, rest),
+        };
+        let name_len = rest
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(rest.len());
+        let name = &rest[..name_len];
+        if name.is_empty() || !name.as_bytes()[0].is_ascii_alphabetic() {
+            return None;
+        }
+        if closing {
+            return Some(RawTag::Close);
+        }
+        let void = VOID_ELEMENTS.iter().any(|v| v.eq_ignore_ascii_case(name));
+        let self_closing = rest[name_len..]
+            .split('>')
+            .next()
+            .is_some_and(|attributes| attributes.ends_with('/'));
+        (!void && !self_closing).then_some(RawTag::Open)
+    })
 }
 
 /// Percent-encodes a page or file path for a URL, segment by segment, keeping '/'.

@@ -11,7 +11,9 @@ mod history;
 mod notices;
 pub mod search;
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::cache::BoundedCache;
 use crate::error::Result;
@@ -45,21 +47,72 @@ pub struct Activity {
 pub struct RenderedPage {
     pub rendered: Rendered,
     pub redirect: Option<PagePath>,
+    /// Every page whose existence the render asked about, with the answer it got: the render
+    /// holds for any set of pages that gives the same answers.
+    pub lookups: Vec<(PagePath, bool)>,
+    /// The newest set of pages (`Listing::page_set`) the lookups were found to hold for.
+    checked: AtomicU64,
 }
 
-/// What a render was built from: the page's bytes (its blob), its path (relative links), the
-/// wiki's URL prefix and the set of pages its links may point to (missing-link marks). A change
-/// to another page's text leaves all four alone, so its render stays.
+impl RenderedPage {
+    /// A render made against the pages of `listing`.
+    pub fn new(
+        rendered: Rendered,
+        redirect: Option<PagePath>,
+        lookups: Vec<(PagePath, bool)>,
+        listing: &Listing,
+    ) -> Self {
+        RenderedPage {
+            rendered,
+            redirect,
+            lookups,
+            checked: AtomicU64::new(listing.page_set()),
+        }
+    }
+
+    /// Whether the render is still right for the pages of `listing`: the pages it links to
+    /// exist or not as they did. Creating or deleting some other page leaves it right.
+    fn holds_for(&self, listing: &Listing) -> bool {
+        let pages = listing.page_set();
+        if self.checked.load(Ordering::Relaxed) == pages {
+            return true;
+        }
+        let holds = self
+            .lookups
+            .iter()
+            .all(|(path, exists)| listing.pages.contains_key(path) == *exists);
+        if holds {
+            self.checked.store(pages, Ordering::Relaxed);
+        }
+        holds
+    }
+
+    fn size(&self) -> usize {
+        let lookups: usize = self
+            .lookups
+            .iter()
+            .map(|(p, _)| p.as_str().len() + 32)
+            .sum();
+        self.rendered.html.len() + self.rendered.text.len() + lookups + 256
+    }
+}
+
+/// What a render was built from, besides the pages it links to: the page's bytes (its blob),
+/// its path (relative links) and the wiki's URL prefix. An old revision's render is found by
+/// its blob like today's.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct RenderKey {
     pub blob: ObjectId,
     pub path: PagePath,
     pub prefix: String,
-    pub pages: u64,
 }
+
+/// A render under way: whoever asks for the same render meanwhile waits for this one.
+type InFlight = Arc<OnceLock<Option<Arc<RenderedPage>>>>;
 
 pub struct Derived {
     renders: BoundedCache<RenderKey, Arc<RenderedPage>>,
+    rendering: Mutex<HashMap<RenderKey, InFlight>>,
     listings: BoundedCache<ObjectId, Arc<Listing>>,
     /// A branch head → its newest commits with the files they changed.
     recents: BoundedCache<ObjectId, Arc<Vec<Activity>>>,
@@ -71,6 +124,7 @@ impl Default for Derived {
     fn default() -> Self {
         Derived {
             renders: BoundedCache::new(RENDER_CACHE_BYTES),
+            rendering: Mutex::default(),
             listings: BoundedCache::new(LISTING_CACHE_BYTES),
             recents: BoundedCache::new(RECENT_CACHE_BYTES),
             histories: BoundedCache::new(HISTORY_INDEX_BYTES),
@@ -90,19 +144,51 @@ impl Derived {
         Ok(listing)
     }
 
-    /// A page's render, computed once for what it was built from.
+    /// A page's render against the pages of `listing`, computed once for what it was built
+    /// from. Requests for a render that is under way wait for it rather than start their own.
     pub fn render(
         &self,
         key: RenderKey,
-        compute: impl FnOnce() -> Result<RenderedPage>,
+        listing: &Listing,
+        compute: impl Fn() -> Result<RenderedPage>,
     ) -> Result<Arc<RenderedPage>> {
-        if let Some(page) = self.renders.get(&key) {
+        if let Some(page) = self
+            .renders
+            .get(&key)
+            .filter(|page| page.holds_for(listing))
+        {
             return Ok(page);
         }
-        let page = Arc::new(compute()?);
-        let size = page.rendered.html.len() + page.rendered.text.len() + 256;
-        self.renders.insert(key, page.clone(), size);
-        Ok(page)
+        let slot = self
+            .rendering
+            .lock()
+            .expect("the render table's lock is never poisoned")
+            .entry(key.clone())
+            .or_default()
+            .clone();
+        let mut outcome = None;
+        let shared = slot.get_or_init(|| {
+            let computed = compute().map(Arc::new);
+            let page = computed.as_ref().ok().cloned();
+            outcome = Some(computed);
+            page
+        });
+        if let Some(computed) = outcome {
+            // This request made the render: it files it and clears the way for the next one.
+            if let Ok(page) = &computed {
+                self.renders.insert(key.clone(), page.clone(), page.size());
+            }
+            self.rendering
+                .lock()
+                .expect("the render table's lock is never poisoned")
+                .remove(&key);
+            return computed;
+        }
+        match shared {
+            Some(page) if page.holds_for(listing) => Ok(page.clone()),
+            // The shared render failed, or was made against other pages: make this one.
+            _ => compute().map(Arc::new),
+        }
     }
 
     /// The newest changes up to `head`, computed once per head.

@@ -4,13 +4,14 @@ use maud::{Markup, html};
 
 use super::{Chrome, diff_table, layout};
 use crate::diff::DiffLine;
-use crate::markdown::SafeHtml;
+use crate::markdown::{SafeHtml, TooComplex};
 use crate::urls;
 
 /// What the editor shows besides the form.
 pub enum EditorState<'a> {
     Fresh,
-    Preview(&'a SafeHtml),
+    /// The text as it would be shown, or why it could not be.
+    Preview(&'a SafeHtml, Option<TooComplex>),
     Conflict {
         theirs: &'a str,
         diff: &'a [DiffLine],
@@ -47,10 +48,14 @@ pub fn editor(chrome: &Chrome, editor: &Editor) -> Markup {
             h1 { (heading) " : " (editor.path) }
             @match &editor.state {
                 EditorState::Fresh => {}
-                EditorState::Preview(html) => {
+                EditorState::Preview(html, too_complex) => {
                     section.preview aria-label=(t.preview) {
                         h2 { (t.preview_unsaved) }
-                        div.markdown { (*html) }
+                        @if let Some(why) = too_complex {
+                            (super::pages::too_complex(chrome, *why, None))
+                        } @else {
+                            div.markdown { (*html) }
+                        }
                     }
                 }
                 EditorState::Conflict { theirs, diff } => {

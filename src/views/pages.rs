@@ -5,7 +5,7 @@ use maud::{Markup, html};
 use super::{Chrome, layout};
 use crate::config::Visibility;
 use crate::i18n::Messages;
-use crate::markdown::{SafeHtml, encode_path};
+use crate::markdown::{SafeHtml, TooComplex, encode_path};
 use crate::urls;
 
 pub struct WikiItem<'a> {
@@ -62,6 +62,8 @@ pub struct PageInfo<'a> {
     pub path: &'a str,
     pub title: &'a str,
     pub html: &'a SafeHtml,
+    /// Set when the page is too complex to show as HTML: its raw text is offered instead.
+    pub too_complex: Option<TooComplex>,
     /// Whether the Markdown opens with its own level-1 heading (then no title is added).
     pub has_own_title: bool,
     pub author: &'a str,
@@ -93,10 +95,14 @@ pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
                 }
             }
             article.page {
-                @if !info.has_own_title {
+                @if !info.has_own_title || info.too_complex.is_some() {
                     h1.page-title { (info.title) }
                 }
-                div.markdown lang=[chrome.wiki.as_ref().map(|w| w.lang.code())] { (info.html) }
+                @if let Some(why) = info.too_complex {
+                    (too_complex(chrome, why, Some(&urls::raw(info.prefix, info.path))))
+                } @else {
+                    div.markdown lang=[chrome.wiki.as_ref().map(|w| w.lang.code())] { (info.html) }
+                }
             }
             p.page-meta {
                 (t.last_change) " : " (info.author) ", " (info.date)
@@ -105,6 +111,19 @@ pub fn page(chrome: &Chrome, info: &PageInfo) -> Markup {
             }
         },
     )
+}
+
+/// What stands in for a page too complex to show: why, and a link to its raw text.
+pub(crate) fn too_complex(chrome: &Chrome, why: TooComplex, raw: Option<&str>) -> Markup {
+    let t = chrome.lang.messages();
+    html! {
+        p.notice.too-complex role="status" {
+            (t.too_complex) " " (chrome.lang.too_complex(why))
+            @if let Some(raw) = raw {
+                " " a href=(raw) { (t.too_complex_raw) }
+            }
+        }
+    }
 }
 
 pub(crate) fn breadcrumbs(prefix: &str, path: &str) -> Markup {

@@ -218,7 +218,7 @@ pub async fn save(
                 Ok((opened.render_text(&wanted, &text, &prefix)?, creating))
             })
             .await?;
-        let state = EditorState::Preview(&rendered.html);
+        let state = EditorState::Preview(&rendered.html, rendered.too_complex);
         return render_editor(
             &caller,
             &wiki,

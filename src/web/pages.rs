@@ -215,6 +215,7 @@ async fn show_page(
         path: path.as_str(),
         title: &title,
         html: &rendered.html,
+        too_complex: rendered.too_complex,
         has_own_title: rendered.title.is_some(),
         author: &author,
         date: &date,

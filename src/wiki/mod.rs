@@ -9,6 +9,8 @@
 mod push;
 mod write;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::access::{self, Action, Actor, Place};
@@ -188,15 +190,18 @@ impl<'f> Wiki<'f> {
             blob,
             path: path.clone(),
             prefix: prefix.to_owned(),
-            pages: snapshot.listing.page_set(),
         };
-        self.derived.render(key, || {
+        let listing = &snapshot.listing;
+        self.derived.render(key, listing, || {
             let bytes = snapshot.repo.blob(blob)?;
             let text = String::from_utf8_lossy(&bytes);
-            Ok(RenderedPage {
-                rendered: render_in(&snapshot.listing, path, &text, prefix),
-                redirect: redirect_target(&text),
-            })
+            let (rendered, lookups) = render_recording(listing, path, &text, prefix);
+            Ok(RenderedPage::new(
+                rendered,
+                redirect_target(&text),
+                lookups,
+                listing,
+            ))
         })
     }
 
@@ -327,13 +332,31 @@ pub fn redirect_target(text: &str) -> Option<PagePath> {
 
 /// Renders a page's Markdown with links resolved against the pages of `listing`.
 fn render_in(listing: &Listing, path: &PagePath, text: &str, prefix: &str) -> Rendered {
+    render_recording(listing, path, text, prefix).0
+}
+
+/// Renders as `render_in` does, and tells which pages' existence the render depended on.
+fn render_recording(
+    listing: &Listing,
+    path: &PagePath,
+    text: &str,
+    prefix: &str,
+) -> (Rendered, Vec<(PagePath, bool)>) {
+    let lookups = RefCell::new(HashMap::new());
     let exists = |target: &str| {
-        PagePath::parse(target).is_ok_and(|target| listing.pages.contains_key(&target))
+        // A name that is not a page path names no page, whatever the listing holds.
+        let Ok(target) = PagePath::parse(target) else {
+            return false;
+        };
+        let exists = listing.pages.contains_key(&target);
+        lookups.borrow_mut().insert(target, exists);
+        exists
     };
     let context = RenderContext {
         prefix,
         folder: path.folder(),
         page_exists: &exists,
     };
-    markdown::render(text, &context)
+    let rendered = markdown::render(text, &context);
+    (rendered, lookups.into_inner().into_iter().collect())
 }

@@ -675,6 +675,21 @@ impl Server {
         &self.dir
     }
 
+    /// The processor time the server has used so far, all its threads together (from the
+    /// kernel's accounting, in steps of a clock tick).
+    pub fn cpu_time(&self) -> Duration {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.child.id()))
+            .expect("the server's /proc entry");
+        // The command's name, in parentheses, may hold spaces: count fields after it.
+        let fields: Vec<&str> = stat[stat.rfind(')').expect("a command name") + 2..]
+            .split(' ')
+            .collect();
+        let ticks: u64 =
+            fields[11].parse::<u64>().expect("utime") + fields[12].parse::<u64>().expect("stime");
+        // Linux reports these in USER_HZ, which is 100 on every architecture it runs on.
+        Duration::from_millis(ticks * 10)
+    }
+
     /// `http://127.0.0.1:PORT`, for clients other than [`Browser`].
     pub fn base(&self) -> &str {
         &self.base

@@ -20,6 +20,7 @@ mod hostile;
 mod language;
 mod names;
 mod pages;
+mod pathological;
 mod policy;
 mod reload;
 mod rendering;
