@@ -11,6 +11,7 @@
 mod bad_input;
 mod browser;
 mod config;
+mod connections;
 mod editing;
 mod git;
 mod harness;
