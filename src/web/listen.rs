@@ -1,29 +1,31 @@
 //! The accept loop: how long a connection may take to say what it wants, how long it may stay
 //! silent between requests, and how many may be open at once.
 //!
-//! Every connection is watched by one small state machine, fed by the connection itself (bytes
-//! read while no request is in flight) and by the requests (one begins when its head has been
-//! read, and ends when the last byte of its answer has gone out or the client left):
+//! Every connection is watched by one small state machine, fed by its socket (bytes read while no
+//! request is in flight, bytes written) and by its requests (one begins when its head has been
+//! read, and ends when hyper has taken the last frame of its answer, or the client left):
 //!
-//! - **a request in flight** (its body still coming in, its answer still going out, however long a
-//!   clone or a push takes): no timer runs at all;
+//! - **a request in flight** (its body still coming in, its answer still being produced, however
+//!   long a clone or a push takes): no timer runs at all;
 //! - **a request head being read**: it must be complete within the header timeout, counted from
 //!   the connection's opening for its first request and from the first byte of a later one, so a
 //!   client that trickles a head one byte at a time is cut then;
-//! - **idle** between two requests: the connection is closed after the idle timeout.
+//! - **idle** between two requests: the connection is closed after the idle timeout, counted from
+//!   the end of the last request or the last bytes of its answer that left.
 //!
 //! hyper's own `header_read_timeout` is not used: it starts as soon as an answer is written, so it
 //! cannot tell a keep-alive connection at rest from a head trickling in, and would close the first
 //! at the header timeout.
 //!
-//! At most `max_connections` are open. When a new one arrives at the bound, every idle connection
-//! (nothing in flight and no head begun, including ones that never sent a byte) is closed to make
+//! At most `max_connections` are open. While a newcomer waits at the bound, every idle connection
+//! (nothing in flight and no head begun, including ones that never sent a byte) closes to make
 //! room, so that connections held open doing nothing can never keep anyone out; a connection that
-//! is busy keeps its place and the newcomer waits in the accept queue until one ends.
+//! is busy keeps its place and the newcomer (taken from the accept queue, the only one beyond the
+//! bound) waits until one ends, with the others behind it in the system's accept queue.
 
 use std::convert::Infallible;
 use std::future::Future;
-use std::io;
+use std::io::{self, ErrorKind};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -82,6 +84,36 @@ pub fn prepare_descriptors(limits: &Limits) {
     }
 }
 
+/// How many connections the system may hold, handshake done, before the server takes them: a
+/// burst of them (or a newcomer waiting at the bound) waits there instead of having its
+/// handshake dropped and retried a second later. (The system may lower it: `somaxconn`.)
+const ACCEPT_QUEUE: u32 = 1024;
+
+/// Listens on `address` (`host:port`; the first of its addresses that can be bound) with a
+/// deep accept queue.
+pub async fn bind(address: &str) -> io::Result<TcpListener> {
+    let mut last = None;
+    for address in tokio::net::lookup_host(address).await? {
+        let socket = match address {
+            SocketAddr::V4(_) => tokio::net::TcpSocket::new_v4()?,
+            SocketAddr::V6(_) => tokio::net::TcpSocket::new_v6()?,
+        };
+        // As std's and tokio's own `bind` do, so that a restart does not wait for old
+        // connections to time out.
+        #[cfg(unix)]
+        socket.set_reuseaddr(true)?;
+        match socket
+            .bind(address)
+            .and_then(|()| socket.listen(ACCEPT_QUEUE))
+        {
+            Ok(listener) => return Ok(listener),
+            Err(error) => last = Some(error),
+        }
+    }
+    Err(last
+        .unwrap_or_else(|| io::Error::new(ErrorKind::InvalidInput, "the address names no host")))
+}
+
 /// Serves `app` on `listener` within `limits` until `shutdown` resolves; then stops accepting,
 /// lets every request in flight finish (idle connections close at once) and returns when the last
 /// connection has closed.
@@ -95,10 +127,11 @@ where
     S: tower::Service<Request, Response = Response, Error = Infallible> + Clone + Send + 'static,
     S::Future: Send + 'static,
 {
-    let max = limits.max_connections.clamp(1, Semaphore::MAX_PERMITS);
+    let max = limits.max_connections.clamp(1, u32::MAX as usize);
     let permits = Arc::new(Semaphore::new(max));
-    // Each change asks the idle connections to make room; each change says the server stops.
-    let (room_wanted, _) = watch::channel(0u64);
+    // True while a newcomer waits at the bound: idle connections then close to make room, as
+    // does any connection that becomes idle before a place is free.
+    let (room_wanted, _) = watch::channel(false);
     let (stopping, _) = watch::channel(false);
     let mut shutdown = std::pin::pin!(shutdown);
     loop {
@@ -118,14 +151,16 @@ where
         let permit = match permits.clone().try_acquire_owned() {
             Ok(permit) => permit,
             Err(_) => {
-                room_wanted.send_modify(|asked| *asked += 1);
-                tokio::select! {
+                room_wanted.send_replace(true);
+                let permit = tokio::select! {
                     permit = permits.clone().acquire_owned() => match permit {
                         Ok(permit) => permit,
                         Err(_) => break,
                     },
                     () = &mut shutdown => break,
-                }
+                };
+                room_wanted.send_replace(false);
+                permit
             }
         };
         let connection = Connection {
@@ -153,7 +188,7 @@ struct Connection<S> {
     app: S,
     limits: Limits,
     peer: SocketAddr,
-    room_wanted: watch::Receiver<u64>,
+    room_wanted: watch::Receiver<bool>,
     stopping: watch::Receiver<bool>,
 }
 
@@ -191,6 +226,10 @@ where
         let mut connection = std::pin::pin!(connection);
         let mut stopping = false;
         loop {
+            if *self.room_wanted.borrow_and_update() && activity.is_idle() {
+                tracing::debug!(peer = %self.peer, "idle connection closed to make room");
+                return;
+            }
             let deadline = activity.deadline(&self.limits);
             let changed = activity.changed.notified();
             tokio::select! {
@@ -207,12 +246,7 @@ where
                         return;
                     }
                 }
-                Ok(()) = self.room_wanted.changed() => {
-                    if activity.is_idle() {
-                        tracing::debug!(peer = %self.peer, "idle connection closed to make room");
-                        return;
-                    }
-                }
+                Ok(()) = self.room_wanted.changed() => {}
                 Ok(()) = self.stopping.changed(), if !stopping => {
                     // Idle connections close now; a request in flight finishes first, and a
                     // head being read still has its header timeout.
@@ -248,12 +282,17 @@ struct State {
     in_flight: usize,
     /// Requests begun on this connection.
     requests: u64,
-    /// When the connection was opened or the last request in flight ended.
+    /// When the connection was opened, the last request in flight ended, or (after that) the
+    /// last bytes of its answer left: hyper may still be sending an answer whose body it has
+    /// finished reading, to a slow client.
     quiet_since: Instant,
     /// When the first byte after `quiet_since` arrived: a head is being read. (Bytes that arrived
     /// while a request was in flight, a pipelined head, are not seen here: such a head is bound
     /// by the idle timeout instead.)
     head_since: Option<Instant>,
+    /// Whether hyper, since `quiet_since`, asked for more and found nothing: before that, bytes
+    /// may be waiting unread in the socket (a connection just accepted, or just answered).
+    drained: bool,
 }
 
 impl Activity {
@@ -264,6 +303,7 @@ impl Activity {
                 requests: 0,
                 quiet_since: Instant::now(),
                 head_since: None,
+                drained: false,
             }),
             changed: Notify::new(),
         }
@@ -288,10 +328,27 @@ impl Activity {
         }
     }
 
-    /// Nothing in flight and nothing begun: closing it loses nothing.
+    /// Nothing in flight, nothing begun and nothing unread: closing it loses nothing.
     fn is_idle(&self) -> bool {
         let state = self.state();
-        state.in_flight == 0 && state.head_since.is_none()
+        state.in_flight == 0 && state.head_since.is_none() && state.drained
+    }
+
+    fn found_nothing(&self) {
+        let mut state = self.state();
+        if state.in_flight == 0 && state.head_since.is_none() && !state.drained {
+            state.drained = true;
+            drop(state);
+            self.changed.notify_one();
+        }
+    }
+
+    fn sent(&self) {
+        let mut state = self.state();
+        if state.in_flight == 0 && state.requests > 0 {
+            // Later, never earlier: the watcher waking at the old deadline sees the new one.
+            state.quiet_since = Instant::now();
+        }
     }
 
     fn received(&self) {
@@ -313,6 +370,7 @@ impl InFlight {
         state.in_flight += 1;
         state.requests += 1;
         state.head_since = None;
+        state.drained = false;
         drop(state);
         activity.changed.notify_one();
         InFlight(activity.clone())
@@ -326,6 +384,7 @@ impl Drop for InFlight {
         if state.in_flight == 0 {
             state.quiet_since = Instant::now();
             state.head_since = None;
+            state.drained = false;
         }
         drop(state);
         self.0.changed.notify_one();
@@ -373,8 +432,10 @@ impl AsyncRead for Watched {
     ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut self.stream).poll_read(cx, buf);
-        if matches!(polled, Poll::Ready(Ok(()))) && buf.filled().len() > before {
-            self.activity.received();
+        match polled {
+            Poll::Ready(Ok(())) if buf.filled().len() > before => self.activity.received(),
+            Poll::Pending => self.activity.found_nothing(),
+            _ => {}
         }
         polled
     }
@@ -386,7 +447,11 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         buf: &[u8],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write(cx, buf)
+        let polled = Pin::new(&mut self.stream).poll_write(cx, buf);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.sent();
+        }
+        polled
     }
 
     fn poll_write_vectored(
@@ -394,7 +459,11 @@ impl AsyncWrite for Watched {
         cx: &mut Context<'_>,
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
-        Pin::new(&mut self.stream).poll_write_vectored(cx, bufs)
+        let polled = Pin::new(&mut self.stream).poll_write_vectored(cx, bufs);
+        if matches!(polled, Poll::Ready(Ok(n)) if n > 0) {
+            self.activity.sent();
+        }
+        polled
     }
 
     fn is_write_vectored(&self) -> bool {
@@ -431,6 +500,8 @@ mod tests {
             activity.deadline(&limits()),
             Some(opened + limits().header_timeout)
         );
+        assert!(!activity.is_idle(), "its first bytes may be waiting unread");
+        activity.found_nothing();
         assert!(activity.is_idle());
         activity.received();
         assert!(!activity.is_idle());
@@ -451,6 +522,8 @@ mod tests {
 
         let answered = activity.state().quiet_since;
         assert!(answered >= opened);
+        assert!(!activity.is_idle(), "the next head may be waiting unread");
+        activity.found_nothing();
         assert!(activity.is_idle());
         assert_eq!(
             activity.deadline(&limits()),

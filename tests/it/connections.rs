@@ -244,12 +244,11 @@ fn a_thousand_idle_connections_do_not_slow_answers_to_others() {
 
     let opened = Instant::now();
     let mut idle: Vec<TcpStream> = (0..IDLE).map(|_| connect(&server)).collect();
+    let opening = opened.elapsed();
     let (crowded, crowded_slowest) = answer_times(&server, 21);
     eprintln!(
         "median answer time: {alone:?} alone (slowest {alone_slowest:?}), {crowded:?} beside \
-         {IDLE} idle connections (slowest {crowded_slowest:?}); {IDLE} opened and measured in \
-         {:?}",
-        opened.elapsed()
+         {IDLE} idle connections (slowest {crowded_slowest:?}); the {IDLE} opened in {opening:?}"
     );
     assert!(
         crowded < Duration::from_secs(2) && crowded_slowest < Duration::from_secs(5),
@@ -318,7 +317,7 @@ fn at_the_connection_bound_idle_connections_make_room_and_busy_ones_keep_theirs(
     ]);
 
     // 20 connections that say nothing fill the bound; a newcomer is answered at once (long
-    // before their header timeout), and they are the ones that go.
+    // before their header timeout), and idle ones go to make room for it.
     let mut idle: Vec<TcpStream> = (0..BOUND).map(|_| connect(&server)).collect();
     std::thread::sleep(Duration::from_millis(300));
     let start = Instant::now();
@@ -328,12 +327,13 @@ fn at_the_connection_bound_idle_connections_make_room_and_busy_ones_keep_theirs(
         took < Duration::from_secs(5),
         "a newcomer at the bound waited {took:?} for idle connections to go"
     );
-    for (index, stream) in idle.iter_mut().enumerate() {
-        assert!(
-            is_closed_within(stream, Duration::from_secs(2)),
-            "idle connection {index} kept its place at the bound"
-        );
-    }
+    let made_room = idle
+        .iter_mut()
+        .map(|stream| is_closed_within(stream, Duration::from_millis(50)))
+        .filter(|closed| *closed)
+        .count();
+    assert!(made_room >= 1, "no idle connection made room");
+    drop(idle);
 
     // 20 requests in flight (forms whose bodies are still coming) hold the bound: a newcomer
     // waits in the accept queue, and is answered as soon as one of them ends.
@@ -352,8 +352,18 @@ fn at_the_connection_bound_idle_connections_make_room_and_busy_ones_keep_theirs(
             "a request in flight was closed to make room"
         );
     }
-    drop(busy.pop());
+    // One of them is answered and its connection, kept alive, becomes idle: it makes room.
+    let mut done = busy.pop().expect("a busy connection");
+    done.write_all(&[b'x'; 89]).expect("the rest of the body");
+    assert!(
+        read_answer(&mut done).is_some(),
+        "the finished form was answered"
+    );
     let freed = Instant::now();
+    assert!(
+        is_closed_within(&mut done, Duration::from_secs(5)),
+        "a connection that became idle kept its place while a newcomer waited"
+    );
     assert!(
         answer_begins_within(&mut newcomer, PATIENCE),
         "the newcomer was not answered when a place freed; log:\n{}",
@@ -364,6 +374,18 @@ fn at_the_connection_bound_idle_connections_make_room_and_busy_ones_keep_theirs(
         "{:?}",
         freed.elapsed()
     );
+    // The newcomer is gone once answered; with the bound full of busy ones again, a newcomer
+    // waits until one of them simply goes.
+    busy.push(begin_post(&server));
+    std::thread::sleep(Duration::from_millis(300));
+    let mut second = connect(&server);
+    send_get(&mut second, &server);
+    assert!(!answer_begins_within(
+        &mut second,
+        Duration::from_millis(500)
+    ));
+    drop(busy.pop());
+    assert!(answer_begins_within(&mut second, PATIENCE));
 }
 
 #[test]

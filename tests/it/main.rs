@@ -4,9 +4,10 @@
 //! (`policy`), the routes (`pages`), host names (`host`), configuration changes while running
 //! (`reload`), signing in (`signin`), malformed addresses (`bad_input`), the command line and
 //! storage (`config`), Markdown rendering (`rendering`), the interface language (`language`),
-//! editing and its history (`editing`), hostile uses of the write path (`hostile`), many people
-//! saving at once (`stress`) and one walk in a real Chromium (`browser`). The `harness` writes
-//! farms, runs servers and acts as a person (see its action layer).
+//! editing and its history (`editing`), hostile uses of the write path (`hostile`), connections
+//! held open by slow, idle or too many clients (`connections`), many people saving at once
+//! (`stress`) and one walk in a real Chromium (`browser`). The `harness` writes farms, runs
+//! servers and acts as a person (see its action layer).
 
 mod bad_input;
 mod browser;
