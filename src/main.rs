@@ -4,11 +4,13 @@
 use std::io::Read;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use konbit::farm::Farm;
+use konbit::web::listen::Limits;
 use konbit::web::{self, AppState, GitServer};
 
 /// A wiki farm: many git-backed Markdown wikis, one member roster.
@@ -32,6 +34,18 @@ enum Command {
         /// Address and port to listen on [default: the config's listen, else 127.0.0.1:8080].
         #[arg(long)]
         listen: Option<String>,
+        /// Seconds a client has to send a request head: from the connection's opening for the
+        /// first, from its first byte for later ones; slower connections are closed.
+        #[arg(long, value_name = "SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..))]
+        header_timeout: u64,
+        /// Seconds a connection may stay open with no request in flight after an answer.
+        /// A request in flight (a long clone or push) is never cut.
+        #[arg(long, value_name = "SECS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+        idle_timeout: u64,
+        /// Connections open at once; beyond it idle connections are closed to make room, else a
+        /// new connection waits until one ends.
+        #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
+        max_connections: u64,
     },
     /// Validate the configuration; print each error with file, line and key, and exit non-zero
     /// if there is any.
@@ -57,7 +71,19 @@ fn main() -> anyhow::Result<()> {
             config,
             data,
             listen,
-        } => serve(config, data, listen),
+            header_timeout,
+            idle_timeout,
+            max_connections,
+        } => serve(
+            config,
+            data,
+            listen,
+            Limits {
+                header_timeout: Duration::from_secs(header_timeout),
+                idle_timeout: Duration::from_secs(idle_timeout),
+                max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
+            },
+        ),
         Command::Check { config } => match konbit::config::load(&config) {
             Ok(loaded) => {
                 for warning in konbit::config::warnings(&config, &loaded) {
@@ -98,7 +124,12 @@ fn main() -> anyhow::Result<()> {
     }
 }
 
-fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyhow::Result<()> {
+fn serve(
+    config: PathBuf,
+    data: Option<PathBuf>,
+    listen: Option<String>,
+    limits: Limits,
+) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -131,12 +162,14 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
         None => farm.config().farm.listen.to_string(),
     };
 
+    web::listen::prepare_descriptors(&limits);
+
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(&listen)
+        let listener = web::listen::bind(&listen)
             .await
             .with_context(|| format!("listening on {listen}"))?;
         let address = listener.local_addr()?;
@@ -148,7 +181,7 @@ fn serve(config: PathBuf, data: Option<PathBuf>, listen: Option<String>) -> anyh
             sessions: Default::default(),
             git: GitServer::detect(),
         });
-        web::serve(state, listener, shutdown_signal())
+        web::serve(state, listener, limits, shutdown_signal())
             .await
             .context("serving HTTP")
     })

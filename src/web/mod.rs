@@ -16,13 +16,13 @@ mod files;
 mod form;
 mod git;
 mod history;
+pub mod listen;
 mod origin;
 mod pages;
 mod scope;
 mod search;
 pub mod session;
 
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -115,11 +115,12 @@ fn only(route: MethodRouter<SharedState>) -> MethodRouter<SharedState> {
     route.fallback(pages::not_found)
 }
 
-/// Serves the farm on `listener` until `shutdown` resolves, re-reading the configuration files
-/// every half second.
+/// Serves the farm on `listener` within the connection `limits` until `shutdown` resolves,
+/// re-reading the configuration files every half second.
 pub async fn serve(
     state: SharedState,
     listener: tokio::net::TcpListener,
+    limits: listen::Limits,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let watcher = tokio::spawn(watch_config(state.clone()));
@@ -145,12 +146,7 @@ pub async fn serve(
             }
         }
     });
-    let result = axum::serve(
-        listener,
-        axum::ServiceExt::<Request>::into_make_service_with_connect_info::<SocketAddr>(app),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await;
+    let result = listen::serve(listener, app, limits, shutdown).await;
     watcher.abort();
     result
 }

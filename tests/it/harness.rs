@@ -695,6 +695,29 @@ impl Server {
         &self.base
     }
 
+    /// `127.0.0.1:PORT`, for clients that speak TCP themselves.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// Asks the server to stop as an operator would (SIGTERM) and waits, at most [`PATIENCE`],
+    /// for it to end; `None` if it is still running then.
+    pub fn terminate(&mut self) -> Option<ExitStatus> {
+        let sent = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .expect("running kill");
+        assert!(sent.success(), "kill -TERM failed");
+        let deadline = Instant::now() + PATIENCE;
+        while Instant::now() < deadline {
+            if let Some(status) = self.child.try_wait().expect("waiting for konbit serve") {
+                return Some(status);
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
     /// A new browser, with no cookies and no Accept-Language.
     pub fn browser(&self) -> Browser {
         Browser {

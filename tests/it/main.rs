@@ -5,13 +5,16 @@
 //! (`reload`), signing in (`signin`), malformed addresses (`bad_input`), the command line and
 //! storage (`config`), Markdown rendering (`rendering`), the interface language (`language`),
 //! editing and its history (`editing`), hostile uses of the write path (`hostile`), names git
-//! would read as its own or that display as others (`names`), many people saving at once
+//! would read as its own or that display as others (`names`), connections held open by slow,
+//! idle or too many clients (`connections`), pages built to make rendering expensive
+//! (`pathological`), many people saving at once
 //! (`stress`) and one walk in a real Chromium (`browser`). The `harness` writes farms, runs
 //! servers and acts as a person (see its action layer).
 
 mod bad_input;
 mod browser;
 mod config;
+mod connections;
 mod editing;
 mod git;
 mod harness;
