@@ -54,6 +54,19 @@ enum Command {
         #[arg(long, default_value = "farm-config")]
         config: PathBuf,
     },
+    /// Rebuild the search index from the wikis' branches, with a progress bar and a summary.
+    /// The server must be stopped (a running one keeps the index up to date itself).
+    Reindex {
+        /// The configuration folder (farm.toml, roster.toml).
+        #[arg(long, default_value = "farm-config")]
+        config: PathBuf,
+        /// The data folder holding one bare git repository per wiki [default: the config's data_dir].
+        #[arg(long)]
+        data: Option<PathBuf>,
+        /// Rebuild this wiki only (its slug) [default: every wiki].
+        #[arg(long, value_name = "SLUG")]
+        wiki: Option<String>,
+    },
     /// Read a password on standard input and print its argon2id PHC string, for roster.toml.
     HashPassword,
     /// Run one of the hooks git calls during a push (installed by `serve`; not for people).
@@ -103,6 +116,7 @@ fn main() -> anyhow::Result<()> {
                 std::process::exit(1);
             }
         },
+        Command::Reindex { config, data, wiki } => reindex(config, data, wiki),
         Command::Hook { name } => std::process::exit(konbit::hook::run(&name)),
         Command::HashPassword => {
             let mut password = String::new();
@@ -122,6 +136,54 @@ fn main() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn reindex(config: PathBuf, data: Option<PathBuf>, only: Option<String>) -> anyhow::Result<()> {
+    let farm = match Farm::load(&config) {
+        Ok(farm) => farm,
+        Err(errors) => {
+            eprintln!("{errors}");
+            std::process::exit(1);
+        }
+    };
+    if let Some(data) = data {
+        farm.set_data_dir(&data);
+    }
+    let (mut indexer, wikis) = match farm.indexer(only.as_deref()) {
+        Ok(found) => found,
+        Err(konbit::error::Error::NotFound) => anyhow::bail!(
+            "{}: there is no wiki `{}` in farm.toml",
+            config.display(),
+            only.unwrap_or_default()
+        ),
+        Err(error) => anyhow::bail!("{error}"),
+    };
+    let started = std::time::Instant::now();
+    let bar = indicatif::ProgressBar::new(0).with_style(
+        indicatif::ProgressStyle::with_template(
+            "{prefix:>16} [{bar:40}] {pos}/{len} pages, {elapsed}",
+        )
+        .expect("the progress template is valid")
+        .progress_chars("=> "),
+    );
+    let rebuilt = indexer
+        .rebuild(&wikis, |progress| {
+            if bar.prefix() != progress.wiki.as_str() {
+                bar.set_prefix(progress.wiki.as_str().to_owned());
+                bar.reset();
+            }
+            bar.set_length(progress.total as u64);
+            bar.set_position(progress.done as u64);
+        })
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    bar.finish_and_clear();
+    println!(
+        "search index rebuilt: {} wikis, {} pages, in {:.1} s",
+        rebuilt.wikis,
+        rebuilt.pages,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn serve(

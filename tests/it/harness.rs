@@ -407,6 +407,18 @@ impl FarmDir {
         std::fs::read_to_string(self.config_dir().join(name)).expect("reading a config file")
     }
 
+    /// `konbit COMMAND --config DIR ARGS…`, run to its end.
+    pub fn konbit(&self, command: &str, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_konbit"))
+            .arg(command)
+            .arg("--config")
+            .arg(self.config_dir())
+            .args(args)
+            .stdin(Stdio::null())
+            .output()
+            .expect("running konbit")
+    }
+
     /// `konbit check --config DIR`.
     pub fn check(&self) -> Output {
         Command::new(env!("CARGO_BIN_EXE_konbit"))

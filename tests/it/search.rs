@@ -644,3 +644,58 @@ async fn the_index_catches_up_at_start_and_is_rebuilt_when_lost() {
         ["Les équipes"]
     );
 }
+
+#[tokio::test]
+async fn konbit_reindex_rebuilds_on_demand_and_says_what_it_did() {
+    let dir = languages_farm().write();
+    let server = dir.start();
+    wait_until_indexed(&server).await;
+    // A running server keeps the index itself: the command says so and changes nothing.
+    let refused = dir.konbit("reindex", &[]);
+    assert!(!refused.status.success());
+    let why = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        why.contains("konbit serve") && why.contains("stop it first"),
+        "{why}"
+    );
+    server.stop();
+
+    commit_behind_its_back(
+        &dir.repo("fr"),
+        "Verger.md",
+        "# Verger\n\nLes pommiers du verger.\n",
+    );
+    let one = dir.konbit("reindex", &["--wiki", "fr"]);
+    assert!(one.status.success(), "{one:?}");
+    let said = String::from_utf8_lossy(&one.stdout);
+    assert!(said.contains("1 wikis, 5 pages"), "{said}");
+
+    let all = dir.konbit("reindex", &[]);
+    assert!(all.status.success(), "{all:?}");
+    let said = String::from_utf8_lossy(&all.stdout);
+    assert!(said.contains("3 wikis, 9 pages"), "{said}");
+
+    let unknown = dir.konbit("reindex", &["--wiki", "nope"]);
+    assert!(!unknown.status.success());
+    let why = String::from_utf8_lossy(&unknown.stderr);
+    assert!(why.contains("no wiki `nope`"), "{why}");
+
+    // The index agrees with the branches: the server has nothing to catch up, and finds all.
+    let server = dir.start();
+    wait_until_indexed(&server).await;
+    let log = server.log();
+    let caught_up = log
+        .lines()
+        .find(|line| line.contains("search index caught up"))
+        .expect("the catch-up line");
+    assert!(caught_up.contains("pages=0"), "{caught_up}");
+    let mut visitor = server.browser();
+    assert_eq!(
+        search(&mut visitor, "/search", "pommier").await.titles(),
+        ["Verger"]
+    );
+    assert_eq!(
+        search(&mut visitor, "/search", "kitchen").await.titles(),
+        ["Kitchen"]
+    );
+}
