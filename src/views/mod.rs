@@ -44,6 +44,7 @@ pub struct Chrome<'a> {
 }
 
 pub struct WikiNav<'a> {
+    pub slug: &'a str,
     pub title: &'a str,
     /// The language the wiki is written in (its pages; the interface may speak another).
     pub lang: crate::i18n::ContentLang,
@@ -75,6 +76,7 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                     link rel="alternate" type="application/atom+xml" title=(t.feed) href=(urls::feed(wiki.prefix));
                 }
                 link rel="stylesheet" href={ "/_theme/" (chrome.theme) "/style.css" };
+                script src="/_assets/suggest.js" defer {}
                 @if chrome.opensearch {
                 link rel="search" type="application/opensearchdescription+xml" title=(chrome.farm_name) href="/opensearch.xml";
                 }

@@ -149,7 +149,8 @@ pub fn search_box(chrome: &Chrome) -> Markup {
         None => "/search".to_owned(),
     };
     html! {
-        form.search-box role="search" method="get" action=(action) {
+        form.search-box role="search" method="get" action=(action)
+            data-wiki=[chrome.wiki.as_ref().map(|wiki| wiki.slug)] {
             input type="search" name="q" aria-label=(t.search_label) placeholder=(t.search);
             " "
             button type="submit" { (t.search) }

@@ -1,5 +1,6 @@
 //! Theme files: `themes/<theme>/style.css` from the themes folder, with the default theme built
-//! into the binary so that the farm has a face even without the folder.
+//! into the binary so that the farm has a face even without the folder; and the farm's one
+//! script, built in (`/_assets/suggest.js`).
 
 use axum::extract::{Path, State};
 use axum::http::header;
@@ -11,6 +12,18 @@ use super::context::{Cacheable, cacheable};
 use super::{Caller, SharedState, blocking};
 
 const DEFAULT_STYLE: &str = include_str!("../../themes/default/style.css");
+
+/// The farm's one script: title suggestions in the search box (the box works without it).
+const SUGGEST_SCRIPT: &str = include_str!("suggest.js");
+
+/// `GET /_assets/suggest.js`.
+pub async fn suggest_script() -> Response {
+    let script = (
+        [(header::CONTENT_TYPE, "text/javascript; charset=utf-8")],
+        SUGGEST_SCRIPT,
+    );
+    cacheable(script, Cacheable::Anyone)
+}
 
 pub async fn theme_file(
     State(_state): State<SharedState>,

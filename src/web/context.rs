@@ -26,7 +26,7 @@ use super::origin::Origin;
 use super::session;
 
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
-const FARM_PATHS: [&str; 9] = [
+const FARM_PATHS: [&str; 10] = [
     "/search",
     "/_suggest",
     "/opensearch.xml",
@@ -36,11 +36,15 @@ const FARM_PATHS: [&str; 9] = [
     "/account/",
     "/_lang",
     "/_theme/",
+    "/_assets/",
 ];
 
-/// Content-Security-Policy of konbit's own pages: no script at all, styles and images from the
-/// farm (images also from https and data: URLs, as Markdown pages embed them).
-const PAGE_CSP: &str = "default-src 'none'; style-src 'self'; img-src 'self' https: data:; \
+/// Content-Security-Policy of konbit's own pages: styles and images from the farm (images also
+/// from https and data: URLs, as Markdown pages embed them), and scripts from the farm only,
+/// which serves one: its own (`/_assets/suggest.js`). Nothing else it serves runs as a script:
+/// attachments of a script type are served as bytes, and every answer is `nosniff`.
+const PAGE_CSP: &str = "default-src 'none'; script-src 'self'; connect-src 'self'; \
+                        style-src 'self'; img-src 'self' https: data:; \
                         form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
 /// Everything a handler knows about who asks and how, beyond its own arguments.
@@ -94,6 +98,7 @@ impl Caller {
             here: &self.here,
             theme: wiki.map_or("default", |(w, _)| w.theme.as_str()),
             wiki: wiki.map(|(w, prefix)| WikiNav {
+                slug: w.slug.as_str(),
                 title: &w.title,
                 lang: w.content_lang,
                 prefix,

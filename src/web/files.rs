@@ -165,11 +165,25 @@ const INLINE_TYPES: [&str; 8] = [
     "image/svg+xml",
 ];
 
+/// Types a browser runs as a script, or as code a script loads.
+fn is_script(essence: &str) -> bool {
+    essence.contains("javascript")
+        || essence.contains("ecmascript")
+        || essence == "application/wasm"
+        || essence == "text/jscript"
+}
+
 /// An attachment's response. Files that could run script in the farm's origin (HTML, SVG, XML…)
 /// are confined by a sandboxing CSP, and anything not known to be inert is a download.
 fn attachment(name: &str, bytes: Vec<u8>) -> Response {
     let mime = mime_guess::from_path(name).first_or_octet_stream();
-    let essence = mime.essence_str().to_owned();
+    // A script served with its own type would run if a page of the farm ever named it in a
+    // script element (the pages' CSP allows the farm's scripts): it is served as bytes.
+    let essence = if is_script(mime.essence_str()) {
+        "application/octet-stream".to_owned()
+    } else {
+        mime.essence_str().to_owned()
+    };
     let inline = INLINE_TYPES.contains(&essence.as_str());
     let content_type = if essence.starts_with("text/") {
         format!("{essence}; charset=utf-8")

@@ -64,6 +64,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
+        .route("/_assets/suggest.js", get(assets::suggest_script))
         .route("/search", get(search::farm_search))
         .route("/_suggest", get(search::suggest))
         .route("/opensearch.xml", get(search::opensearch))

@@ -1,7 +1,7 @@
 //! Malformed addresses get a clear 400 page and reveal nothing; the two Unicode spellings of a
 //! name are one page. Requests are sent byte for byte, as a hostile client would send them.
 
-use crate::harness::{Farm, Wiki, assert_no_script_csp};
+use crate::harness::{Farm, Wiki, assert_only_the_farms_scripts};
 
 fn farm() -> Farm {
     Farm::new()
@@ -46,7 +46,7 @@ async fn malformed_page_paths_get_a_400_page() {
             let target = format!("{prefix}{bad}");
             let reply = server.raw_get(&target);
             assert_eq!(reply.status, 400, "{target}: {}", reply.text);
-            assert_no_script_csp(&reply);
+            assert_only_the_farms_scripts(&reply);
             assert!(
                 reply.text.contains("Requête invalide"),
                 "{target}: {}",

@@ -1,6 +1,6 @@
 //! One end-to-end walk in a real headless Chromium, driven over WebDriver by chromedriver:
 //! sign in, create a page, preview it, save it, see it rendered, edit it again, open its history
-//! and a diff. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
+//! and a diff; and the search box's title suggestions as one types. Needs Debian's `chromium` and `chromium-driver` (`.ci/run` installs them).
 
 use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
@@ -276,4 +276,79 @@ async fn create_preview_save_and_read_history_in_chromium() {
         log.starts_with(&format!("{}|Ajouter une ligne", display_name("eve"))),
         "{log}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_search_box_suggests_readable_titles_as_one_types_in_chromium() {
+    let farm = Farm::new()
+        .person("eve")
+        .organisation("coop", "La Coop", &[("eve", "editor")])
+        .wiki(
+            Wiki::new("w", "coop", "public")
+                .page("Jardin", "# Jardin\n\nLes semis.\n")
+                .page("Cuisine collective", "# Cuisine collective\n\nLe mardi.\n")
+                .page("Cuisine d'été", "# Cuisine d'été\n\nEn juillet.\n"),
+        )
+        .wiki(
+            Wiki::new("secret", "coop", "private")
+                .page("Cuisine secrète", "# Cuisine secrète\n\nNe pas lire.\n"),
+        );
+    let server = farm.start();
+    server.wait_for_log("search index caught up", crate::harness::PATIENCE);
+    let base = server.base().to_owned();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().expect("a browser profile folder");
+    let client = browser(&driver, profile.path()).await;
+
+    client
+        .goto(&format!("{base}/w/Jardin"))
+        .await
+        .expect("a page");
+    element(&client, Locator::Css("form.search-box input[name=q]"))
+        .await
+        .send_keys("cuis")
+        .await
+        .expect("type");
+    // The list fills in from /_suggest: the readable titles, not the private wiki's.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let titles = loop {
+        let mut titles = Vec::new();
+        for option in client
+            .find_all(Locator::Css("form.search-box datalist option"))
+            .await
+            .expect("the suggestions")
+        {
+            titles.push(
+                option
+                    .attr("value")
+                    .await
+                    .expect("a value")
+                    .unwrap_or_default(),
+            );
+        }
+        if titles.len() >= 2 || Instant::now() > deadline {
+            break titles;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    titles
+        .iter()
+        .for_each(|title| assert!(!title.contains("secrète"), "{titles:?}"));
+    let mut sorted = titles.clone();
+    sorted.sort();
+    assert_eq!(sorted, ["Cuisine collective", "Cuisine d'été"]);
+
+    // Choosing a suggestion (as the browser's list does) opens its page.
+    client
+        .execute(
+            "const box = document.querySelector('form.search-box input[name=q]'); \
+             box.value = 'Cuisine collective'; \
+             box.dispatchEvent(new InputEvent('input', { inputType: 'insertReplacementText' }));",
+            vec![],
+        )
+        .await
+        .expect("choosing a suggestion");
+    let landed = wait_for_path_change(&client, "/w/Jardin").await;
+    assert_eq!(landed.path(), "/w/Cuisine%20collective");
+    client.close().await.expect("closing the browser");
 }

@@ -1580,9 +1580,22 @@ fn line_diff(expected: &[String], actual: &[String]) -> String {
     out
 }
 
-/// Asserts what every HTML page of konbit carries: a CSP that allows no script at all.
+/// The farm's one script element, in the head of every page (title suggestions).
+pub const OWN_SCRIPT: &str = "<script src=\"/_assets/suggest.js\" defer>";
+
+/// Asserts what every HTML page of konbit carries: no script but the farm's own, and a CSP that
+/// allows no other (none inline, none from elsewhere).
 #[track_caller]
-pub fn assert_no_script_csp(reply: &Reply) {
+pub fn assert_only_the_farms_scripts(reply: &Reply) {
+    let scripts: Vec<&str> = reply
+        .text
+        .match_indices("<script")
+        .map(|(at, _)| &reply.text[at..at + reply.text[at..].find('>').unwrap_or(0) + 1])
+        .collect();
+    assert!(
+        scripts.iter().all(|tag| *tag == OWN_SCRIPT),
+        "a script other than the farm's own: {scripts:?}"
+    );
     let content_type = reply.header("content-type").unwrap_or("");
     assert!(
         content_type.starts_with("text/html"),
@@ -1592,7 +1605,12 @@ pub fn assert_no_script_csp(reply: &Reply) {
         .header("content-security-policy")
         .unwrap_or_else(|| panic!("an HTML page without a CSP: {:?}", reply.headers));
     assert!(csp.contains("default-src 'none'"), "{csp}");
-    assert!(!csp.contains("script-src"), "{csp}");
+    // Scripts only from the farm, which serves one; none inline, no eval.
+    let scripts = csp
+        .split(';')
+        .map(str::trim)
+        .find(|directive| directive.starts_with("script-src"));
+    assert_eq!(scripts, Some("script-src 'self'"), "{csp}");
     assert_eq!(reply.header("x-content-type-options"), Some("nosniff"));
 }
 

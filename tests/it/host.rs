@@ -1,7 +1,7 @@
 //! Host routing: a wiki reached by its own host name is served at that host's root, with links
 //! that stay at the root, while the farm's own paths keep their meaning.
 
-use crate::harness::{Farm, PASSWORD, Wiki, assert_no_script_csp};
+use crate::harness::{Farm, PASSWORD, Wiki, assert_only_the_farms_scripts};
 
 fn farm() -> Farm {
     Farm::new()
@@ -35,7 +35,7 @@ async fn a_wiki_host_serves_the_wiki_at_its_root() {
         .get_host("wiki.remix.example", "/")
         .await
         .expect(200);
-    assert_no_script_csp(&home);
+    assert_only_the_farms_scripts(&home);
     assert!(home.text.contains("remix-home"), "{}", home.text);
     // Links inside the wiki stay at the host's root.
     assert_eq!(

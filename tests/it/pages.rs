@@ -2,7 +2,7 @@
 //! attachments, themes and the account page, with their content types and headers.
 
 use crate::harness::{
-    Farm, PASSWORD, Reply, Wiki, assert_no_script_csp, assert_snapshot, tag_per_line,
+    Farm, PASSWORD, Reply, Wiki, assert_only_the_farms_scripts, assert_snapshot, tag_per_line,
 };
 
 /// The bytes of a 1×1 PNG: an attachment must come back byte for byte.
@@ -50,7 +50,7 @@ async fn the_farm_home_is_an_html_page_listing_wikis() {
     let server = farm().start();
     let mut browser = server.browser();
     let home = browser.get("/").await.expect(200);
-    assert_no_script_csp(&home);
+    assert_only_the_farms_scripts(&home);
     assert_eq!(home.header("x-frame-options"), Some("DENY"));
     assert!(
         home.text.contains("<h1>Ferme de test</h1>"),
@@ -77,7 +77,7 @@ async fn the_wiki_home_is_home_md_then_index_md() {
     let server = farm().start();
     let mut browser = server.browser();
     let home = browser.get("/w/").await.expect(200);
-    assert_no_script_csp(&home);
+    assert_only_the_farms_scripts(&home);
     assert!(home.text.contains("La page d’accueil."), "{}", home.text);
     assert!(
         home.text
@@ -100,7 +100,7 @@ async fn the_wiki_home_is_home_md_then_index_md() {
 async fn a_wiki_without_a_home_page_says_so() {
     let server = farm().start();
     let reply = server.browser().get("/nohome/").await.expect(404);
-    assert_no_script_csp(&reply);
+    assert_only_the_farms_scripts(&reply);
     assert!(
         reply
             .text
@@ -115,7 +115,7 @@ async fn a_page_in_a_folder_is_rendered_with_its_title() {
     let server = farm().start();
     let mut browser = server.browser();
     let page = browser.get("/w/Guides/Premiers%20pas").await.expect(200);
-    assert_no_script_csp(&page);
+    assert_only_the_farms_scripts(&page);
     assert_content_type(&page, "text/html; charset=utf-8");
     assert!(page.text.contains("Bienvenue, voici comment commencer."));
     assert!(
@@ -147,7 +147,7 @@ async fn a_page_in_a_folder_is_rendered_with_its_title() {
 async fn a_missing_page_in_a_readable_wiki_says_it_does_not_exist() {
     let server = farm().start();
     let reply = server.browser().get("/w/Pas%20encore").await.expect(404);
-    assert_no_script_csp(&reply);
+    assert_only_the_farms_scripts(&reply);
     assert!(reply.text.contains("Pas encore"), "{}", reply.text);
     assert!(
         reply.text.contains("Cette page n’existe pas encore."),
@@ -183,7 +183,7 @@ async fn missing_raw_pages_and_attachments_are_404_pages() {
         "/_nothing",
     ] {
         let reply = browser.get(path).await.expect(404);
-        assert_no_script_csp(&reply);
+        assert_only_the_farms_scripts(&reply);
         assert!(reply.text.contains("Introuvable"), "{path}: {}", reply.text);
     }
 }
@@ -192,7 +192,7 @@ async fn missing_raw_pages_and_attachments_are_404_pages() {
 async fn the_page_list_links_every_page_and_file() {
     let server = farm().start();
     let index = server.browser().get("/w/_pages").await.expect(200);
-    assert_no_script_csp(&index);
+    assert_only_the_farms_scripts(&index);
     let hrefs: Vec<String> = index
         .links()
         .iter()
@@ -351,7 +351,7 @@ async fn the_account_page_needs_a_person_and_shows_their_organisations() {
 
     browser.sign_in("alice", PASSWORD).await;
     let account = browser.get("/account").await.expect(200);
-    assert_no_script_csp(&account);
+    assert_only_the_farms_scripts(&account);
     assert!(account.text.contains("Person Alice"), "{}", account.text);
     assert!(account.text.contains("alice@example.org"));
     assert!(

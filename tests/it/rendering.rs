@@ -1,7 +1,7 @@
 //! Markdown as a reader sees it: wiki links (present and missing), tables, and hostile HTML
 //! with nothing executable left in the served page.
 
-use crate::harness::{Farm, Wiki, assert_no_script_csp};
+use crate::harness::{Farm, OWN_SCRIPT, Wiki, assert_only_the_farms_scripts};
 
 const LINKS: &str = "# Liens\n\n\
     Voir [[Target Page]], [[Target Page|le libellé]] et [[No Such Page]].\n\n\
@@ -59,6 +59,7 @@ fn farm() -> Farm {
                     "Code Title",
                     "# Le code `<script>alert('title')</script>`\n\ntexte\n",
                 )
+                .file("evil.js", "alert(document.cookie)")
                 .file(
                     "evil.svg",
                     "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
@@ -183,8 +184,8 @@ async fn strikethrough_task_lists_footnotes_and_heading_anchors_are_rendered() {
 async fn hostile_html_leaves_nothing_executable() {
     let server = farm().start();
     let page = server.browser().get("/w/Hostile").await.expect(200);
-    assert_no_script_csp(&page);
-    let lower = page.text.to_ascii_lowercase();
+    assert_only_the_farms_scripts(&page);
+    let lower = page.text.replace(OWN_SCRIPT, "").to_ascii_lowercase();
     for forbidden in [
         "<script",
         "onerror",
@@ -216,7 +217,11 @@ async fn hostile_html_leaves_nothing_executable() {
 async fn markup_in_a_title_is_text_not_tags() {
     let server = farm().start();
     let page = server.browser().get("/w/Code%20Title").await.expect(200);
-    assert!(!page.text.contains("<script"), "{}", page.text);
+    assert!(
+        !page.text.replace(OWN_SCRIPT, "").contains("<script"),
+        "{}",
+        page.text
+    );
     assert!(
         page.text.contains(
             "<title>Le code &lt;script&gt;alert('title')&lt;/script&gt; — Wiki w</title>"
@@ -336,4 +341,29 @@ async fn author_ids_and_classes_never_take_the_interfaces() {
     );
     assert_eq!(page.link_with_text("plus haut").href(), Some("#h-main"));
     assert!(all.contains(&"h-main"), "{all:?}");
+}
+
+#[tokio::test]
+async fn a_script_attachment_is_served_as_bytes_never_as_a_script() {
+    let server = farm().start();
+    let js = server.browser().get("/w/_files/evil.js").await.expect(200);
+    assert_eq!(js.header("content-type"), Some("application/octet-stream"));
+    assert!(
+        js.header("content-disposition")
+            .is_some_and(|d| d.starts_with("attachment")),
+        "{:?}",
+        js.headers
+    );
+    assert_eq!(js.header("x-content-type-options"), Some("nosniff"));
+    // The farm's own script is the one served as a script.
+    let own = server
+        .browser()
+        .get("/_assets/suggest.js")
+        .await
+        .expect(200);
+    assert_eq!(
+        own.header("content-type"),
+        Some("text/javascript; charset=utf-8")
+    );
+    assert!(own.text.contains("/_suggest?q="), "{}", own.text);
 }

@@ -1,7 +1,7 @@
 //! Signing in and out like a browser: CSRF tokens, the same answer for every wrong credential,
 //! the slowing-down of repeated failures, local-only return addresses and cookie flags.
 
-use crate::harness::{Browser, Farm, PASSWORD, Server, Wiki, assert_no_script_csp};
+use crate::harness::{Browser, Farm, PASSWORD, Server, Wiki, assert_only_the_farms_scripts};
 
 fn farm() -> Farm {
     Farm::new()
@@ -143,7 +143,7 @@ async fn a_wrong_password_and_an_unknown_login_get_the_same_answer() {
         failed_answer(&unknown_login, "nobody")
     );
     for reply in [&wrong_password, &unknown_login] {
-        assert_no_script_csp(reply);
+        assert_only_the_farms_scripts(reply);
         assert!(reply.set_cookie("konbit_session").is_none());
         // The form comes back ready for another try, still going to the same place.
         assert!(
