@@ -548,6 +548,18 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
             );
             continue;
         };
+        if RESERVED_WIKI_SLUGS.contains(&slug.as_str()) {
+            source.error(
+                &slug_raw,
+                &key,
+                format!(
+                    "`{slug}` is an address of the farm itself (/{slug}); choose another slug \
+                     (reserved: {})",
+                    RESERVED_WIKI_SLUGS.join(", ")
+                ),
+            );
+            continue;
+        }
         if !roster.organisations.contains_key(wiki.owner.get_ref()) {
             source.error(
                 &wiki.owner,
@@ -676,6 +688,11 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
     }
 }
 
+/// Slugs a wiki cannot take: the farm's own addresses at the root (`/search`, `/login`…), which
+/// a wiki at `/{slug}/` would otherwise hide behind. The web layer checks that its routes and
+/// this list agree.
+pub const RESERVED_WIKI_SLUGS: &[&str] = &["search", "login", "logout", "account"];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -706,6 +723,21 @@ mod tests {
         assert_eq!(wiki.visibility, Visibility::Public);
         assert_eq!(config.roster.role_in("remix", "alice"), Some(Role::Admin));
         assert_eq!(config.farm.data_dir, Path::new("cfg/data"));
+    }
+
+    #[test]
+    fn the_farms_own_addresses_are_not_wiki_slugs() {
+        for slug in RESERVED_WIKI_SLUGS {
+            let farm = FARM.replace("[wikis.remix]", &format!("[wikis.{slug}]"));
+            let got = errors(&farm, &roster());
+            assert_eq!(got.len(), 1, "{got:?}");
+            assert!(
+                got[0].starts_with(&format!(
+                    "cfg/farm.toml:5: wikis.{slug}: `{slug}` is an address of the farm itself"
+                )),
+                "{got:?}"
+            );
+        }
     }
 
     #[test]

@@ -327,3 +327,24 @@ pub async fn context(
     }
     response
 }
+
+#[cfg(test)]
+mod tests {
+    use super::FARM_PATHS;
+    use crate::config::RESERVED_WIKI_SLUGS;
+    use crate::page_path::WikiSlug;
+
+    /// A wiki whose slug is one of the farm's own addresses would be hidden behind it.
+    #[test]
+    fn every_farm_address_that_could_be_a_slug_is_reserved() {
+        for path in FARM_PATHS {
+            let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+            if WikiSlug::parse(first).is_some() {
+                assert!(
+                    RESERVED_WIKI_SLUGS.contains(&first),
+                    "{path}: `{first}` is not in config::RESERVED_WIKI_SLUGS"
+                );
+            }
+        }
+    }
+}
