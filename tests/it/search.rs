@@ -278,7 +278,7 @@ async fn each_wiki_is_searched_in_its_own_language_with_the_whole_query_language
     let page = visitor.get("/fr/Budget").await.expect(200);
     assert!(
         page.text.contains(
-            r#"<form class="search-box" role="search" method="get" action="/fr/_search">"#
+            r#"<form class="search-box" role="search" method="get" action="/fr/_search" data-wiki="fr">"#
         )
     );
     let home = visitor.get("/").await.expect(200);
@@ -697,5 +697,55 @@ async fn konbit_reindex_rebuilds_on_demand_and_says_what_it_did() {
     assert_eq!(
         search(&mut visitor, "/search", "kitchen").await.titles(),
         ["Kitchen"]
+    );
+}
+
+/// A public wiki whose two pages both hold the two words, each one more often than the other,
+/// beside a private wiki full of one of the words.
+fn ranking_farm(private_word: &str) -> Farm {
+    let mut private = Wiki::new("secret", "coop", "private").lang("fr");
+    for n in 0..20 {
+        private = private.page(
+            &format!("Note {n}"),
+            &format!("# Note {n}\n\nUne note sur le {private_word}.\n"),
+        );
+    }
+    Farm::new()
+        .person("eve")
+        .organisation("coop", "La Coop", &[("eve", "editor")])
+        .wiki(
+            Wiki::new("pub", "coop", "public")
+                .lang("fr")
+                .page(
+                    "Un",
+                    "# Un\n\nLe verger, le verger et encore le verger ; une ruche.\n",
+                )
+                .page(
+                    "Deux",
+                    "# Deux\n\nLa ruche, la ruche et encore la ruche ; un verger.\n",
+                ),
+        )
+        .wiki(private)
+}
+
+#[tokio::test]
+async fn results_rank_the_same_whatever_the_wikis_one_may_not_read_hold() {
+    let mut shown = Vec::new();
+    for private_word in ["verger", "ruche"] {
+        let server = ranking_farm(private_word).start();
+        wait_until_indexed(&server).await;
+        let mut visitor = server.browser();
+        let results = search(&mut visitor, "/search", "verger ruche").await;
+        let hits: Vec<(String, String)> = results
+            .hits
+            .iter()
+            .map(|hit| (hit.title.clone(), hit.snippet_html.clone()))
+            .collect();
+        assert_eq!(hits.len(), 2, "{hits:?}");
+        shown.push(hits);
+    }
+    assert_eq!(
+        shown[0], shown[1],
+        "the order of a visitor's results follows the words of a private wiki"
     );
 }

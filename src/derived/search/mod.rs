@@ -10,6 +10,7 @@
 //! is missing, unreadable or of another version is rebuilt, and one behind a branch is caught up.
 
 mod query;
+mod stats;
 mod text;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -39,6 +40,7 @@ use crate::rules::page_of_file;
 use crate::store::Location;
 
 use super::{BranchMoved, Derived};
+use stats::ScopedStatistics;
 
 pub use query::{Clause, MAX_QUERY_CHARS, MAX_TERMS, Query, Term as QueryTerm, TooBig, parse};
 pub use text::{PageText, page_text};
@@ -434,8 +436,11 @@ impl Search {
         let top = TopDocs::with_limit(PER_PAGE)
             .and_offset((page - 1) * PER_PAGE)
             .order_by_score();
+        // Ranked by the statistics of the readable wikis alone.
+        let statistics = ScopedStatistics::new(&searcher, self.wiki_filter(scope.iter()))
+            .map_err(search_error)?;
         let (top, total) = searcher
-            .search(&main, &(top, Count))
+            .search_with_statistics_provider(&main, &(top, Count), &statistics)
             .map_err(search_error)?;
         found.total = total;
         let mut snippets: HashMap<ContentLang, SnippetGenerator> = HashMap::new();
@@ -528,10 +533,13 @@ impl Search {
         ));
         clauses.push((Occur::Must, self.wiki_filter(scope.iter())));
         let query = BooleanQuery::new(clauses);
+        let statistics = ScopedStatistics::new(&searcher, self.wiki_filter(scope.iter()))
+            .map_err(search_error)?;
         let top = searcher
-            .search(
+            .search_with_statistics_provider(
                 &query,
                 &TopDocs::with_limit(MAX_SUGGESTIONS).order_by_score(),
+                &statistics,
             )
             .map_err(search_error)?;
         let mut suggestions = Vec::new();
@@ -743,8 +751,17 @@ impl<'a> Asked<'a> {
             if readable_count(word) > 0 {
                 continue;
             }
-            let candidates = near_words(self.searcher, words_field, word);
-            if let Some(better) = candidates.into_iter().find(|c| readable_count(c) > 0) {
+            // Nearest first, then the most frequent in the readable wikis: how often a word
+            // appears in the others must not decide which one is offered.
+            let best = near_words(self.searcher, words_field, word)
+                .into_iter()
+                .map(|(candidate, distance)| {
+                    let count = readable_count(&candidate);
+                    (candidate, distance, count)
+                })
+                .filter(|(_, _, count)| *count > 0)
+                .min_by(|a, b| a.1.cmp(&b.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+            if let Some((better, _, _)) = best {
                 replaced.insert(text.clone(), better);
             }
         }
@@ -812,15 +829,16 @@ fn expand(searcher: &Searcher, field: Field, prefix: &str, limit: usize) -> Resu
     Ok(words.into_iter().take(limit).collect())
 }
 
-/// Words of `field` within a small edit distance of `word` that begin with the same letter,
-/// nearest and most frequent first.
-fn near_words(searcher: &Searcher, field: Field, word: &str) -> Vec<String> {
+/// Words of `field` within a small edit distance of `word` that begin with the same letter, with
+/// their distance, in any wiki (the caller keeps those it may offer). At most
+/// `MAX_NEAR_WORDS`, nearest first.
+fn near_words(searcher: &Searcher, field: Field, word: &str) -> Vec<(String, usize)> {
     let Some(first) = word.chars().next() else {
         return Vec::new();
     };
     let length = word.chars().count();
     let max_distance = if length <= 4 { 1 } else { 2 };
-    let mut found: HashMap<String, (usize, u64)> = HashMap::new();
+    let mut found: HashMap<String, usize> = HashMap::new();
     let mut start = [0u8; 4];
     let start = first.encode_utf8(&mut start).as_bytes().to_vec();
     for segment in searcher.segment_readers() {
@@ -841,20 +859,18 @@ fn near_words(searcher: &Searcher, field: Field, word: &str) -> Vec<String> {
                 continue;
             }
             if let Some(distance) = edit_distance(word, candidate, max_distance) {
-                let entry = found.entry(candidate.to_owned()).or_insert((distance, 0));
-                entry.1 += u64::from(stream.value().doc_freq);
+                found.insert(candidate.to_owned(), distance);
             }
         }
     }
     let mut found: Vec<_> = found.into_iter().collect();
-    found.sort_by(|a, b| {
-        a.1.0
-            .cmp(&b.1.0)
-            .then(b.1.1.cmp(&a.1.1))
-            .then(a.0.cmp(&b.0))
-    });
-    found.into_iter().take(10).map(|(word, _)| word).collect()
+    found.sort_by(|a, b| a.1.cmp(&b.1).then(a.0.cmp(&b.0)));
+    found.truncate(MAX_NEAR_WORDS);
+    found
 }
+
+/// Bound on the words weighed for a correction.
+const MAX_NEAR_WORDS: usize = 500;
 
 /// The Levenshtein distance between two words, if it is at most `max`.
 fn edit_distance(a: &str, b: &str, max: usize) -> Option<usize> {
