@@ -6,24 +6,26 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, EnableScoring, Occur, Query, TermQuery};
+use tantivy::query::{EnableScoring, Query};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocId, DocSet, Searcher, TERMINATED, Term};
 
 /// BM25 statistics over the documents that `filter` matches.
 pub struct ScopedStatistics<'s> {
     searcher: &'s Searcher,
-    filter: Box<dyn Query>,
     /// The documents in scope, segment by segment (deleted ones left out).
     docs: Vec<Vec<DocId>>,
+    /// The same, as one bit per document of each segment.
+    in_scope: Vec<Vec<u64>>,
     tokens: RefCell<HashMap<Field, u64>>,
 }
 
 impl<'s> ScopedStatistics<'s> {
     pub fn new(searcher: &'s Searcher, filter: Box<dyn Query>) -> tantivy::Result<Self> {
+        // `filter` only picks the documents; it is not kept.
         let weight = filter.weight(EnableScoring::disabled_from_searcher(searcher))?;
         let mut docs = Vec::with_capacity(searcher.segment_readers().len());
+        let mut in_scope = Vec::with_capacity(docs.capacity());
         for segment in searcher.segment_readers() {
             let mut scorer = weight.scorer(segment, 1.0)?;
             let alive = segment.alive_bitset();
@@ -35,12 +37,17 @@ impl<'s> ScopedStatistics<'s> {
                 }
                 doc = scorer.advance();
             }
+            let mut bits = vec![0u64; (segment.max_doc() as usize).div_ceil(64)];
+            for id in &ids {
+                bits[*id as usize / 64] |= 1 << (id % 64);
+            }
             docs.push(ids);
+            in_scope.push(bits);
         }
         Ok(ScopedStatistics {
             searcher,
-            filter,
             docs,
+            in_scope,
             tokens: RefCell::default(),
         })
     }
@@ -67,14 +74,25 @@ impl tantivy::query::Bm25StatisticsProvider for ScopedStatistics<'_> {
         Ok(self.docs.iter().map(|docs| docs.len() as u64).sum())
     }
 
+    /// The term's postings, counted where they fall in scope: as cheap as the term is rare.
     fn doc_freq(&self, term: &Term) -> tantivy::Result<u64> {
-        let query = BooleanQuery::new(vec![
-            (
-                Occur::Must,
-                Box::new(TermQuery::new(term.clone(), IndexRecordOption::Basic)),
-            ),
-            (Occur::Must, self.filter.box_clone()),
-        ]);
-        Ok(self.searcher.search(&query, &Count)? as u64)
+        let mut count = 0u64;
+        for (segment, bits) in self.searcher.segment_readers().iter().zip(&self.in_scope) {
+            let inverted = segment.inverted_index(term.field())?;
+            let Some(mut postings) = inverted.read_postings(term, IndexRecordOption::Basic)? else {
+                continue;
+            };
+            let mut doc = postings.doc();
+            while doc != TERMINATED {
+                if bits
+                    .get(doc as usize / 64)
+                    .is_some_and(|word| word & (1 << (doc % 64)) != 0)
+                {
+                    count += 1;
+                }
+                doc = postings.advance();
+            }
+        }
+        Ok(count)
     }
 }
