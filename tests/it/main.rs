@@ -24,6 +24,7 @@ mod language;
 mod names;
 mod pages;
 mod pathological;
+mod pathological_inputs;
 mod policy;
 mod reload;
 mod rendering;

@@ -5,6 +5,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::pathological_inputs::inputs;
 use crate::harness::{EditForm, Farm, Reply, Server, Wiki};
 
 /// Far above what any of these pages needs once bounded; far below what they took unbounded.
@@ -21,74 +22,21 @@ enum Shown {
     Rendered,
 }
 
+/// Each input, with what it must show.
 fn cases() -> Vec<(&'static str, String, Shown)> {
-    let n = 50_000;
-    vec![
-        ("quotes", "> ".repeat(n) + "x\n", Shown::TooComplex),
-        // At the page limit: a megabyte of quotes inside quotes.
-        (
-            "quotes-1mib",
-            "> ".repeat(500_000) + "x\n",
-            Shown::TooComplex,
-        ),
-        ("lists", "- ".repeat(n) + "x\n", Shown::TooComplex),
-        (
-            "indented-lists",
-            (0..700)
-                .map(|i| format!("{}- x\n", "  ".repeat(i)))
-                .collect(),
-            Shown::TooComplex,
-        ),
-        ("divs", "<div>".repeat(n) + "x", Shown::TooComplex),
-        (
-            "emphasis",
-            "*a ".repeat(n / 2) + &" b*".repeat(n / 2),
-            Shown::TooComplex,
-        ),
-        ("open-emphasis", "*a **b ".repeat(n / 2), Shown::Either),
-        ("links", "[".repeat(n) + &"](x)".repeat(n), Shown::Either),
-        ("brackets", "[a](".repeat(n), Shown::Either),
-        ("entities", "&#9999999;&amp;".repeat(n / 2), Shown::Either),
-        (
-            "table-rows",
-            format!("|a|b|\n|-|-|\n{}", "|x|y|\n".repeat(n)),
-            Shown::Either,
-        ),
-        (
-            "table-columns",
-            format!("{}\n{}\n", "|a".repeat(n / 2), "|-".repeat(n / 2)),
-            Shown::Either,
-        ),
-        ("backticks", "`a``".repeat(n), Shown::Either),
-        ("wiki-links", "[[a".repeat(n), Shown::Either),
-        (
-            "footnotes",
-            (0..n / 5)
-                .map(|i| format!("[^{i}]\n\n[^{i}]: [^{}]\n", i + 1))
-                .collect(),
-            Shown::Either,
-        ),
-        ("ordinary", ordinary_page(), Shown::Rendered),
-    ]
-}
-
-/// A long page of ordinary shape, near the page limit: sections, lists, a table, links.
-fn ordinary_page() -> String {
-    let mut page = String::from("# Un long compte rendu\n\n[[_TOC_]]\n\n");
-    let mut n = 0;
-    while page.len() < 900 << 10 {
-        n += 1;
-        page.push_str(&format!(
-            "## Séance {n}\n\n\
-             Présents : Marie, Jean et *les autres* membres du **bureau**. Voir [[Accueil]] \
-             et [la séance précédente](#séance-{}).\n\n\
-             - point un, avec `du code`\n  - un sous-point\n- point deux\n\n\
-             > Une citation de la séance.\n\n\
-             | Sujet | Décision |\n|---|---|\n| budget | adopté |\n| local | reporté |\n\n",
-            n.max(2) - 1
-        ));
-    }
-    page
+    inputs()
+        .into_iter()
+        .map(|(name, text)| {
+            let shown = match name {
+                "quotes" | "quotes-1mib" | "lists" | "indented-lists" | "divs" | "emphasis" => {
+                    Shown::TooComplex
+                }
+                "ordinary" => Shown::Rendered,
+                _ => Shown::Either,
+            };
+            (name, text, shown)
+        })
+        .collect()
 }
 
 fn farm_with(pages: &[(&str, String)]) -> Farm {
