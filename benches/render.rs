@@ -71,6 +71,7 @@ fn run_case(name: &str) {
         prefix: "/w/",
         folder: "",
         page_exists: &exists,
+        other_wiki: &konbit::markdown::no_other_wiki,
     };
     let mut runs = count("KONBIT_BENCH_RUNS", 5).max(1);
     let mut stdout = std::io::stdout();

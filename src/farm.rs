@@ -10,12 +10,12 @@ use std::sync::{Arc, Mutex, RwLock};
 use crate::access::{self, Action, Actor, Place};
 use crate::config::{self, Config, ConfigErrors, WikiConfig};
 use crate::derived::search::{Found, IndexedWiki, Query, Scope, Search, Suggestion};
-use crate::derived::{BranchMoved, Derived, Notices, Subscriber};
+use crate::derived::{BranchMoved, Derived, LinkIndex, Notices, Subscriber};
 use crate::error::{Error, Result};
-use crate::page_path::WikiSlug;
+use crate::page_path::{PagePath, WikiSlug};
 use crate::store::Location;
 use crate::tokens::Tokens;
-use crate::wiki::Wiki;
+use crate::wiki::{Backlinks, Wiki};
 
 /// The search index's vocabulary, for the callers of [`Farm::search`].
 pub mod search {
@@ -42,6 +42,8 @@ pub struct Farm {
     tokens: std::sync::OnceLock<Tokens>,
     /// The search index, once started (`start_search`).
     search: std::sync::OnceLock<Arc<Search>>,
+    /// The link index, once started (`start_links`).
+    links: std::sync::OnceLock<Arc<LinkIndex>>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -103,6 +105,7 @@ impl Farm {
             notices,
             tokens: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
+            links: std::sync::OnceLock::new(),
         })
     }
 
@@ -200,6 +203,9 @@ impl Farm {
         if let Some(search) = self.search.get() {
             search.sync(indexed_wikis(&self.config()));
         }
+        if let Some(links) = self.links.get() {
+            links.sync(linked_wikis(&self.config()));
+        }
         Ok(Reload::Applied)
     }
 
@@ -281,6 +287,72 @@ impl Farm {
             });
         let _ = self.search.set(search);
         Ok(())
+    }
+
+    /// Opens the link index under the data folder and keeps it up to date with every branch
+    /// move, inline: a save then finds its links indexed when it returns. A server (`write`)
+    /// catches every wiki up on a thread of its own and writes the index files; a push hook only
+    /// reads them, catching up in memory.
+    pub fn start_links(&self, write: bool) {
+        let config = self.config();
+        let index = Arc::new(LinkIndex::new(
+            config.farm.data_dir.join("link-index"),
+            write,
+            linked_wikis(&config),
+        ));
+        let follower = index.clone();
+        self.notices.subscribe(move |notice: &BranchMoved| {
+            let followed = notice
+                .location
+                .open()
+                .and_then(|repo| follower.follow(&notice.wiki, &repo, notice.to));
+            if let Err(error) = followed {
+                tracing::warn!(wiki = %notice.wiki, %error, "link index not updated; it will be on first use");
+            }
+        });
+        self.derived.set_links(index.clone());
+        if write {
+            LinkIndex::save_on_thread(&index);
+            let catching_up = index.clone();
+            let spawned = std::thread::Builder::new()
+                .name("link-index-catch-up".into())
+                .spawn(move || catching_up.catch_up_all());
+            if let Err(error) = spawned {
+                tracing::warn!(%error, "the link index will catch up on first use");
+            }
+        }
+        let _ = self.links.set(index);
+    }
+
+    /// What links to page `path` of wiki `slug`, in every wiki the actor may read: that wiki
+    /// first, then the others by slug. A wiki the actor may not read is answered like a missing
+    /// one; the wikis they may not read are never looked at.
+    pub fn backlinks(
+        &self,
+        config: &Arc<Config>,
+        actor: &Actor,
+        slug: &str,
+        path: &PagePath,
+    ) -> Result<Vec<(WikiSlug, Backlinks)>> {
+        let target = self.open(config.clone(), actor.clone(), slug, Action::Read)?;
+        let slug = target.slug().clone();
+        let mut found = vec![(slug.clone(), target.links_to(&slug, path)?)];
+        for wiki in access::readable(config, actor) {
+            if wiki.slug == slug {
+                continue;
+            }
+            let other = self.open(
+                config.clone(),
+                actor.clone(),
+                wiki.slug.as_str(),
+                Action::Read,
+            )?;
+            let links = other.links_to(&slug, path)?;
+            if links.total > 0 {
+                found.push((wiki.slug.clone(), links));
+            }
+        }
+        Ok(found)
     }
 
     /// Searches every wiki the actor may read, or only `wiki` (a wiki they may not read is
@@ -413,6 +485,15 @@ fn indexed_wikis(config: &Config) -> Vec<IndexedWiki> {
             lang: wiki.content_lang,
             location: repo_location(config, &wiki.slug),
         })
+        .collect()
+}
+
+/// Every wiki of the configuration, as the link index needs it.
+fn linked_wikis(config: &Config) -> Vec<(WikiSlug, Location)> {
+    config
+        .wikis
+        .values()
+        .map(|wiki| (wiki.slug.clone(), repo_location(config, &wiki.slug)))
         .collect()
 }
 

@@ -56,6 +56,9 @@ fn run_with(name: &str, input: &str) -> Result<i32> {
     let farm = Farm::load(&config_dir)
         .map_err(|errors| Error::Internal(format!("configuration: {errors}")))?;
     farm.set_data_dir(&PathBuf::from(var(DATA_VAR)?));
+    if name == "post-receive" {
+        farm.start_links(false);
+    }
     let config = farm.config();
     let slug = var(WIKI_VAR)?;
     let actor = Actor::Person(var(LOGIN_VAR)?);

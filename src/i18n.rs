@@ -453,6 +453,17 @@ pub struct Messages {
     pub delete: &'static str,
     pub delete_confirm: &'static str,
     pub history: &'static str,
+    pub what_links_here: &'static str,
+    pub no_backlinks: &'static str,
+    pub more_backlinks: &'static str,
+    pub wanted_pages: &'static str,
+    pub wanted_intro: &'static str,
+    pub no_wanted: &'static str,
+    pub linked_from: &'static str,
+    pub create: &'static str,
+    pub orphan_pages: &'static str,
+    pub orphans_intro: &'static str,
+    pub no_orphans: &'static str,
     pub no_history: &'static str,
     pub author: &'static str,
     pub date: &'static str,
@@ -613,6 +624,17 @@ pub static FR: Messages = Messages {
     delete: "Supprimer",
     delete_confirm: "Supprimer cette page ? Elle restera consultable dans l’historique du wiki.",
     history: "Historique",
+    what_links_here: "Pages liées",
+    no_backlinks: "Aucune page ne mène ici.",
+    more_backlinks: "autres pages, non montrées",
+    wanted_pages: "Pages demandées",
+    wanted_intro: "Ces pages n’existent pas encore, mais d’autres pages y mènent ; les plus demandées d’abord.",
+    no_wanted: "Aucune page demandée : chaque lien mène à une page qui existe.",
+    linked_from: "liée depuis",
+    create: "Créer",
+    orphan_pages: "Pages orphelines",
+    orphans_intro: "Aucune autre page de ce wiki ne mène à ces pages.",
+    no_orphans: "Aucune page orpheline : chaque page est liée depuis une autre.",
     no_history: "Aucune modification enregistrée pour cette page.",
     author: "Auteur",
     date: "Date",
@@ -662,6 +684,7 @@ pub static FR: Messages = Messages {
     markdown_cheatsheet: r"# Titre, ## Sous-titre
 **gras**, *italique*, ~~barré~~, `code`
 [[Autre page]] ou [[Autre page|texte du lien]]
+[[autre-wiki:Une page]] : une page d’un autre wiki
 [texte du lien](https://exemple.org)
 ![description](images/photo.png)
 - une liste
@@ -785,6 +808,17 @@ pub static EN: Messages = Messages {
     delete: "Delete",
     delete_confirm: "Delete this page? It will remain in the wiki’s history.",
     history: "History",
+    what_links_here: "What links here",
+    no_backlinks: "No page links here.",
+    more_backlinks: "more pages, not shown",
+    wanted_pages: "Wanted pages",
+    wanted_intro: "These pages do not exist yet, but other pages link to them; the most wanted first.",
+    no_wanted: "No wanted pages: every link leads to a page that exists.",
+    linked_from: "linked from",
+    create: "Create",
+    orphan_pages: "Orphan pages",
+    orphans_intro: "No other page of this wiki links to these pages.",
+    no_orphans: "No orphan pages: every page is linked from another.",
     no_history: "No recorded change for this page.",
     author: "Author",
     date: "Date",
@@ -834,6 +868,7 @@ pub static EN: Messages = Messages {
     markdown_cheatsheet: r"# Title, ## Subtitle
 **bold**, *italic*, ~~struck~~, `code`
 [[Other page]] or [[Other page|link text]]
+[[other-wiki:A page]]: a page of another wiki
 [link text](https://example.org)
 ![description](images/photo.png)
 - a list

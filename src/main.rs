@@ -46,6 +46,10 @@ enum Command {
         /// new connection waits until one ends.
         #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         max_connections: u64,
+        /// Serve without the link index (no backlinks, wanted or orphan pages, links into other
+        /// wikis shown as missing): to measure what the index costs a save.
+        #[arg(long, hide = true)]
+        without_link_index: bool,
     },
     /// Validate the configuration; print each error with file, line and key, and exit non-zero
     /// if there is any.
@@ -87,10 +91,12 @@ fn main() -> anyhow::Result<()> {
             header_timeout,
             idle_timeout,
             max_connections,
+            without_link_index,
         } => serve(
             config,
             data,
             listen,
+            !without_link_index,
             Limits {
                 header_timeout: Duration::from_secs(header_timeout),
                 idle_timeout: Duration::from_secs(idle_timeout),
@@ -190,6 +196,7 @@ fn serve(
     config: PathBuf,
     data: Option<PathBuf>,
     listen: Option<String>,
+    link_index: bool,
     limits: Limits,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -217,6 +224,9 @@ fn serve(
     farm.prepare_repositories();
     if let Err(error) = farm.start_search() {
         tracing::error!(%error, "search is unavailable");
+    }
+    if link_index {
+        farm.start_links(true);
     }
     konbit::roster::prepare();
     let listen = match listen {

@@ -47,6 +47,25 @@ pub struct RenderContext<'a> {
     pub folder: &'a str,
     /// Whether a page exists, given its page path without ".md" (e.g. "Guides/Getting started").
     pub page_exists: &'a dyn Fn(&str) -> bool,
+    /// A link to another wiki of the farm, `[[slug:Page]]`: given the slug and the page path
+    /// (`None` when the path would leave that wiki), where that wiki's pages are and whether the
+    /// page may be shown as existing; `None` when the slug names no wiki, and the whole target
+    /// is then an ordinary page name.
+    pub other_wiki: &'a dyn Fn(&str, Option<&str>) -> Option<OtherPage>,
+}
+
+/// What the renderer learns about a link into another wiki.
+pub struct OtherPage {
+    /// That wiki's URL prefix, ending in '/'.
+    pub prefix: String,
+    /// Whether the page exists and the reader may read it: a page they may not read is shown
+    /// exactly like a missing one.
+    pub exists: bool,
+}
+
+/// A context that knows no page and no other wiki: for text shown out of any wiki.
+pub fn no_other_wiki(_: &str, _: Option<&str>) -> Option<OtherPage> {
+    None
 }
 
 #[derive(Clone, Debug)]
@@ -298,6 +317,7 @@ pub const CONTENT_CLASSES: &[&str] = &[
     "footnote-definition",
     "footnote-definition-label",
     "footnote-reference",
+    "interwiki",
     "missing",
     "task-list-item",
     "toc",
@@ -718,6 +738,32 @@ impl<'r> Writer<'r, '_> {
                     self.links.push(path);
                 }
             }
+            Target::Other {
+                slug,
+                path,
+                suffix,
+                prefix,
+                exists,
+            } => {
+                let href = format!("{prefix}{}{suffix}", encode_path(&path));
+                push_attr(
+                    &mut html,
+                    "class",
+                    if exists {
+                        "wikilink interwiki"
+                    } else {
+                        "wikilink interwiki missing"
+                    },
+                );
+                push_attr(&mut html, "href", &href);
+                // Made of what the author wrote only, so that it tells nothing of the target.
+                let written = format!("{slug}:{path}");
+                push_attr(
+                    &mut html,
+                    "title",
+                    if title.is_empty() { &written } else { title },
+                );
+            }
             Target::Nowhere => {
                 push_attr(&mut html, "class", "wikilink missing");
                 push_attr(&mut html, "title", title);
@@ -745,7 +791,7 @@ impl<'r> Writer<'r, '_> {
             Target::File { path, suffix } | Target::Page { path, suffix } => {
                 push_attr(&mut html, "src", &self.file_url(&path, &suffix));
             }
-            Target::Nowhere => {}
+            Target::Other { .. } | Target::Nowhere => {}
         }
         push_attr(&mut html, "alt", alt);
         push_attr(&mut html, "title", title);
@@ -758,8 +804,96 @@ impl<'r> Writer<'r, '_> {
     }
 
     /// `[[Target]]`: a page path from the root, or from the current folder when such a page
-    /// exists there. The target is a name, never a URL: it always leads inside the wiki.
+    /// exists there; `[[slug:Target]]` a page of another wiki of the farm. The target is a name,
+    /// never a URL: it always leads inside the farm.
     fn resolve_wikilink(&self, dest: &str) -> Target {
+        let written = WikiLinkDest::parse(dest);
+        if let Some((slug, rest)) = interwiki(written.name) {
+            let path = normalize("", rest);
+            if let Some(other) = (self.ctx.other_wiki)(slug, path.as_deref()) {
+                return match path {
+                    Some(path) => Target::Other {
+                        slug: slug.to_owned(),
+                        path,
+                        suffix: written.suffix,
+                        prefix: other.prefix,
+                        exists: other.exists,
+                    },
+                    None => Target::Nowhere,
+                };
+            }
+        }
+        let folder = self.ctx.folder;
+        if !written.from_root
+            && !folder.is_empty()
+            && let Some(path) =
+                normalize(folder, written.name).filter(|p| (self.ctx.page_exists)(p))
+        {
+            return Target::Page {
+                path,
+                suffix: written.suffix,
+            };
+        }
+        match normalize("", written.name) {
+            Some(path) => Target::Page {
+                path,
+                suffix: written.suffix,
+            },
+            None => Target::Nowhere,
+        }
+    }
+
+    /// A Markdown link or image destination, relative to the current folder.
+    fn resolve_relative(&self, dest: &str, image: bool) -> Target {
+        relative_target(self.ctx.folder, dest, image)
+    }
+}
+
+/// A Markdown link or image destination. URLs with a scheme and links to '/', '#' or '?' are
+/// kept for the sanitiser to judge; anything else is a path relative to the current folder.
+fn relative_target(folder: &str, dest: &str, image: bool) -> Target {
+    if let Some(fragment) = dest.strip_prefix('#') {
+        return Target::Kept(content_fragment(fragment));
+    }
+    if dest.is_empty() || dest.starts_with(['/', '?']) || has_scheme(dest) {
+        return Target::Kept(dest.to_owned());
+    }
+    let split = dest.find(['?', '#']).unwrap_or(dest.len());
+    let (raw_path, suffix) = dest.split_at(split);
+
+    let decoded = percent_decode_str(raw_path).decode_utf8_lossy();
+    let Some(path) = normalize(folder, &decoded) else {
+        return Target::Nowhere;
+    };
+    let last = path.rsplit('/').next().unwrap_or_default();
+    if image || (has_extension(last) && !is_markdown(last)) {
+        Target::File {
+            path,
+            suffix: suffix.to_owned(),
+        }
+    } else {
+        // A page's fragment names one of its anchors, which live in the content's id space.
+        let suffix = match suffix.split_once('#') {
+            Some((query, fragment)) => format!("{query}{}", content_fragment(fragment)),
+            None => suffix.to_owned(),
+        };
+        Target::Page {
+            path: strip_md(&path).to_owned(),
+            suffix,
+        }
+    }
+}
+
+/// A wiki link's target as written: the name (without `.md` and leading '/'), whether it is
+/// from the root, and the fragment it names.
+struct WikiLinkDest<'a> {
+    name: &'a str,
+    from_root: bool,
+    suffix: String,
+}
+
+impl<'a> WikiLinkDest<'a> {
+    fn parse(dest: &'a str) -> Self {
         // In a table cell `[[P\|L]]` is how the pipe is escaped, and the backslash stays behind.
         let dest = dest.trim().trim_end_matches('\\').trim_end();
         let (name, suffix) = match dest.split_once('#') {
@@ -770,56 +904,146 @@ impl<'r> Writer<'r, '_> {
             _ => (dest, String::new()),
         };
         let name = strip_md(name);
-        let from_root = name.starts_with('/');
-        let name = name.trim_start_matches('/');
+        WikiLinkDest {
+            name: name.trim_start_matches('/'),
+            from_root: name.starts_with('/'),
+            suffix,
+        }
+    }
+}
 
-        let folder = self.ctx.folder;
-        if !from_root
-            && !folder.is_empty()
-            && let Some(path) = normalize(folder, name).filter(|p| (self.ctx.page_exists)(p))
+/// `slug:Page` → the slug and the page path, when the prefix has the shape of a wiki's slug.
+/// Whether it names a wiki of the farm is for the caller to say.
+fn interwiki(name: &str) -> Option<(&str, &str)> {
+    let (slug, rest) = name.split_once(':')?;
+    let shaped = !slug.is_empty()
+        && slug.len() <= 64
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    shaped.then(|| (slug, rest.trim_start_matches('/')))
+}
+
+/// A link from a page, as the link index keeps it: what it names, before anyone knows which
+/// pages exist. The renderer resolves the same way, once it knows.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Outgoing {
+    /// A page of the same wiki: `preferred` (in the linking page's folder) when it exists, else
+    /// `path` (from the root).
+    Page {
+        preferred: Option<String>,
+        path: String,
+    },
+    /// `[[slug:Page]]`: a page of another wiki, if `wiki` is one of the farm's.
+    Other { wiki: String, path: String },
+}
+
+impl Outgoing {
+    /// Whether this link may lead to `path` of its own wiki.
+    pub fn may_name(&self, path: &str) -> bool {
+        match self {
+            Outgoing::Page {
+                preferred,
+                path: fallback,
+            } => fallback == path || preferred.as_deref() == Some(path),
+            Outgoing::Other { .. } => false,
+        }
+    }
+}
+
+/// The links of a page (wiki links and relative links to pages), deduplicated, in order. Costs
+/// a parse, no HTML.
+pub fn outgoing(markdown: &str, folder: &str) -> Vec<Outgoing> {
+    let mut links = Vec::new();
+    let mut seen = HashSet::new();
+    for event in Parser::new_ext(markdown, options()) {
+        if let Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            ..
+        }) = event
+            && let Some(link) = outgoing_link(link_type, &dest_url, folder)
+            && seen.insert(link.clone())
         {
-            return Target::Page { path, suffix };
-        }
-        match normalize("", name) {
-            Some(path) => Target::Page { path, suffix },
-            None => Target::Nowhere,
+            links.push(link);
         }
     }
+    links
+}
 
-    /// A Markdown link or image destination. URLs with a scheme and links to '/', '#' or '?' are
-    /// kept for the sanitiser to judge; anything else is a path relative to the current folder.
-    fn resolve_relative(&self, dest: &str, image: bool) -> Target {
-        if let Some(fragment) = dest.strip_prefix('#') {
-            return Target::Kept(content_fragment(fragment));
-        }
-        if dest.is_empty() || dest.starts_with(['/', '?']) || has_scheme(dest) {
-            return Target::Kept(dest.to_owned());
-        }
-        let split = dest.find(['?', '#']).unwrap_or(dest.len());
-        let (raw_path, suffix) = dest.split_at(split);
-
-        let decoded = percent_decode_str(raw_path).decode_utf8_lossy();
-        let Some(path) = normalize(self.ctx.folder, &decoded) else {
-            return Target::Nowhere;
-        };
-        let last = path.rsplit('/').next().unwrap_or_default();
-        if image || (has_extension(last) && !is_markdown(last)) {
-            Target::File {
+fn outgoing_link(link_type: LinkType, dest: &str, folder: &str) -> Option<Outgoing> {
+    match link_type {
+        LinkType::WikiLink { .. } => {
+            let written = WikiLinkDest::parse(dest);
+            if let Some((wiki, rest)) = interwiki(written.name) {
+                return Some(Outgoing::Other {
+                    wiki: wiki.to_owned(),
+                    path: normalize("", rest)?,
+                });
+            }
+            let preferred = (!written.from_root && !folder.is_empty())
+                .then(|| normalize(folder, written.name))
+                .flatten();
+            let path = normalize("", written.name)?;
+            Some(Outgoing::Page {
+                preferred: preferred.filter(|p| *p != path),
                 path,
-                suffix: suffix.to_owned(),
+            })
+        }
+        LinkType::Email | LinkType::Autolink => None,
+        _ => match relative_target(folder, dest, false) {
+            Target::Page { path, .. } => Some(Outgoing::Page {
+                preferred: None,
+                path,
+            }),
+            _ => None,
+        },
+    }
+}
+
+/// The longest context shown for a link.
+const CONTEXT_CHARS: usize = 240;
+
+/// The text of the first block (paragraph, list item, heading, table cell) of a page holding a
+/// link for which `wanted` holds: where a page is linked from, in words.
+pub fn link_context(
+    markdown: &str,
+    folder: &str,
+    wanted: impl Fn(&Outgoing) -> bool,
+) -> Option<String> {
+    let mut block = String::new();
+    let mut found = false;
+    for event in Parser::new_ext(markdown, options()) {
+        match event {
+            Event::Start(Tag::Paragraph | Tag::Heading { .. } | Tag::TableCell | Tag::Item)
+                if !found =>
+            {
+                block.clear()
             }
-        } else {
-            // A page's fragment names one of its anchors, which live in the content's id space.
-            let suffix = match suffix.split_once('#') {
-                Some((query, fragment)) => format!("{query}{}", content_fragment(fragment)),
-                None => suffix.to_owned(),
-            };
-            Target::Page {
-                path: strip_md(&path).to_owned(),
-                suffix,
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::TableCell | TagEnd::Item,
+            ) if found => break,
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) if !found => {
+                found = outgoing_link(link_type, &dest_url, folder).is_some_and(|l| wanted(&l));
             }
+            Event::Text(text) | Event::Code(text) => block.push_str(&text),
+            Event::SoftBreak | Event::HardBreak => block.push(' '),
+            _ => {}
         }
     }
+    if !found {
+        return None;
+    }
+    let mut context = collapse_whitespace(&block);
+    if let Some((cut, _)) = context.char_indices().nth(CONTEXT_CHARS) {
+        context.truncate(cut);
+        context.push('…');
+    }
+    Some(context)
 }
 
 enum Target {
@@ -827,6 +1051,14 @@ enum Target {
     Kept(String),
     /// A page path, and the query or fragment that followed it.
     Page { path: String, suffix: String },
+    /// A page of another wiki.
+    Other {
+        slug: String,
+        path: String,
+        suffix: String,
+        prefix: String,
+        exists: bool,
+    },
     /// An attachment's path, and the query or fragment that followed it.
     File { path: String, suffix: String },
     /// A path that would leave the wiki.
@@ -961,14 +1193,115 @@ mod tests {
         "a/b",
     ];
 
+    /// The other wikis of the test farm: `lakou` (where `Charte` exists) and `secret`, which
+    /// the reader may not read.
+    fn other_wiki(slug: &str, path: Option<&str>) -> Option<OtherPage> {
+        let exists = match slug {
+            "lakou" => path == Some("Charte") || path == Some(""),
+            "secret" => false,
+            _ => return None,
+        };
+        Some(OtherPage {
+            prefix: format!("/{slug}/"),
+            exists,
+        })
+    }
+
     fn render_in(folder: &str, input: &str) -> Rendered {
         let exists = |path: &str| PAGES.contains(&path);
         let ctx = RenderContext {
             prefix: "/remix/",
             folder,
             page_exists: &exists,
+            other_wiki: &other_wiki,
         };
         render(input, &ctx)
+    }
+
+    #[test]
+    fn links_into_other_wikis() {
+        check(
+            "[[lakou:Charte]]",
+            r#"<a class="wikilink interwiki" href="/lakou/Charte" title="lakou:Charte" rel="noopener noreferrer">lakou:Charte</a>"#,
+        );
+        check(
+            "[[lakou:Charte|la charte]]",
+            r#"href="/lakou/Charte" title="lakou:Charte" rel="noopener noreferrer">la charte</a>"#,
+        );
+        check(
+            "[[lakou:Charte#Article 2]]",
+            r#"href="/lakou/Charte#h-article-2""#,
+        );
+        // Missing, and unreadable: the same marks, from what was written only.
+        check(
+            "[[lakou:Statuts]]",
+            r#"<a class="wikilink interwiki missing" href="/lakou/Statuts" title="lakou:Statuts""#,
+        );
+        check(
+            "[[secret:Statuts]]",
+            r#"<a class="wikilink interwiki missing" href="/secret/Statuts" title="secret:Statuts""#,
+        );
+        // A prefix that names no wiki stays part of an ordinary (and impossible) page name.
+        check(
+            "[[nosuch:Page]]",
+            r#"<a class="wikilink missing" href="/remix/nosuch%3APage""#,
+        );
+        check(
+            "[[Note: x]]",
+            r#"class="wikilink missing" href="/remix/Note%3A%20x""#,
+        );
+        // Climbing out of the other wiki leads nowhere; a scheme is never a link.
+        check(
+            "[[lakou:../x]]",
+            r#"<a class="wikilink missing" rel="noopener noreferrer">lakou:../x</a>"#,
+        );
+        check("[[lakou:]]", r#"class="wikilink interwiki" href="/lakou/""#);
+        let html = render_in("", "[[javascript:alert(1)]]").html;
+        assert!(
+            !html.as_str().contains("href=\"javascript"),
+            "{}",
+            html.as_str()
+        );
+    }
+
+    #[test]
+    fn outgoing_links_are_kept_as_written() {
+        let text = "[[Home]] [[sub/Page]] [[/Top]] [[lakou:Charte]] [rel](../Up.md) \
+            [[lakou:../x]] [web](https://example.org) [[Home]]";
+        assert_eq!(
+            outgoing(text, "Guides"),
+            [
+                Outgoing::Page {
+                    preferred: Some("Guides/Home".into()),
+                    path: "Home".into()
+                },
+                Outgoing::Page {
+                    preferred: Some("Guides/sub/Page".into()),
+                    path: "sub/Page".into()
+                },
+                Outgoing::Page {
+                    preferred: None,
+                    path: "Top".into()
+                },
+                Outgoing::Other {
+                    wiki: "lakou".into(),
+                    path: "Charte".into()
+                },
+                Outgoing::Page {
+                    preferred: None,
+                    path: "Up".into()
+                },
+            ]
+        );
+        let context = link_context(
+            "# T\n\nFirst.\n\n- an item about [[lakou:Charte|the charter]], with words\n",
+            "",
+            |link| matches!(link, Outgoing::Other { path, .. } if path == "Charte"),
+        );
+        assert_eq!(
+            context.as_deref(),
+            Some("an item about the charter, with words")
+        );
     }
 
     /// Renders `input` at the root and asserts the HTML contains `expected`.

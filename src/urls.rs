@@ -60,6 +60,21 @@ pub fn diff(prefix: &str, path: &str, from: &str, to: &str) -> String {
     format!("{prefix}_diff/{}?from={from}&to={to}", encode_path(path))
 }
 
+/// What links to a page, in every wiki.
+pub fn backlinks(prefix: &str, path: &str) -> String {
+    format!("{prefix}_links/{}", encode_path(path))
+}
+
+/// The pages that are linked but do not exist.
+pub fn wanted(prefix: &str) -> String {
+    format!("{prefix}_wanted")
+}
+
+/// The pages no other page links to.
+pub fn orphans(prefix: &str) -> String {
+    format!("{prefix}_orphans")
+}
+
 /// The page index, or one folder of it.
 pub fn pages(prefix: &str) -> String {
     format!("{prefix}_pages")

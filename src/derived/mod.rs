@@ -8,6 +8,7 @@
 //! This module knows nothing of HTTP or of the access policy: its callers have passed the gate.
 
 mod history;
+mod links;
 mod notices;
 pub mod search;
 
@@ -24,6 +25,7 @@ use crate::rules::Listing;
 use crate::store::{Repo, Revision};
 
 pub use history::PathIndex;
+pub use links::{LinkIndex, Wanted};
 pub use notices::{BranchMoved, Notices, Subscriber};
 
 /// Memory budgets of the caches. Everything here can be recomputed, so an evicted entry only
@@ -49,7 +51,9 @@ pub struct RenderedPage {
     pub redirect: Option<PagePath>,
     /// Every page whose existence the render asked about, with the answer it got: the render
     /// holds for any set of pages that gives the same answers.
-    pub lookups: Vec<(PagePath, bool)>,
+    pub lookups: Lookups,
+    /// The same for pages of other wikis (the answer: exists and may be read by the reader).
+    pub other_lookups: OtherLookups,
     /// The newest set of pages (`Listing::page_set`) the lookups were found to hold for.
     checked: AtomicU64,
 }
@@ -59,20 +63,30 @@ impl RenderedPage {
     pub fn new(
         rendered: Rendered,
         redirect: Option<PagePath>,
-        lookups: Vec<(PagePath, bool)>,
+        lookups: Lookups,
+        other_lookups: OtherLookups,
         listing: &Listing,
     ) -> Self {
         RenderedPage {
             rendered,
             redirect,
             lookups,
+            other_lookups,
             checked: AtomicU64::new(listing.page_set()),
         }
     }
 
-    /// Whether the render is still right for the pages of `listing`: the pages it links to
-    /// exist or not as they did. Creating or deleting some other page leaves it right.
-    fn holds_for(&self, listing: &Listing) -> bool {
+    /// Whether the render is still right for the pages of `listing` and of the other wikis
+    /// (`other`, for this reader): the pages it links to exist or not as they did. Creating or
+    /// deleting some other page leaves it right.
+    fn holds_for(&self, listing: &Listing, other: &OtherPages) -> bool {
+        if !self
+            .other_lookups
+            .iter()
+            .all(|(wiki, path, exists)| other(wiki, path) == *exists)
+        {
+            return false;
+        }
         let pages = listing.page_set();
         if self.checked.load(Ordering::Relaxed) == pages {
             return true;
@@ -107,6 +121,14 @@ pub struct RenderKey {
     pub prefix: String,
 }
 
+/// The pages of its own wiki a render asked about, and whether they existed.
+pub type Lookups = Vec<(PagePath, bool)>;
+/// The same for the pages of other wikis (exists and may be read by the reader).
+pub type OtherLookups = Vec<(WikiSlug, PagePath, bool)>;
+
+/// Whether a page of another wiki exists and may be read, for one reader.
+pub type OtherPages<'a> = dyn Fn(&WikiSlug, &PagePath) -> bool + 'a;
+
 /// A render under way: whoever asks for the same render meanwhile waits for this one.
 type InFlight = Arc<OnceLock<Option<Arc<RenderedPage>>>>;
 
@@ -118,6 +140,8 @@ pub struct Derived {
     recents: BoundedCache<ObjectId, Arc<Vec<Activity>>>,
     /// A wiki → which commits changed which file, as of some head.
     histories: BoundedCache<WikiSlug, Arc<PathIndex>>,
+    /// The farm's link index, once started.
+    links: OnceLock<Arc<LinkIndex>>,
 }
 
 impl Default for Derived {
@@ -128,11 +152,22 @@ impl Default for Derived {
             listings: BoundedCache::new(LISTING_CACHE_BYTES),
             recents: BoundedCache::new(RECENT_CACHE_BYTES),
             histories: BoundedCache::new(HISTORY_INDEX_BYTES),
+            links: OnceLock::new(),
         }
     }
 }
 
 impl Derived {
+    /// The link index, once the farm started it.
+    pub fn links(&self) -> Option<&LinkIndex> {
+        self.links.get().map(Arc::as_ref)
+    }
+
+    /// Hands the farm's link index to every reader.
+    pub fn set_links(&self, index: Arc<LinkIndex>) {
+        let _ = self.links.set(index);
+    }
+
     /// The pages and attachments of a tree.
     pub fn listing(&self, repo: &Repo, tree: ObjectId) -> Result<Arc<Listing>> {
         if let Some(listing) = self.listings.get(&tree) {
@@ -150,12 +185,13 @@ impl Derived {
         &self,
         key: RenderKey,
         listing: &Listing,
+        other: &OtherPages,
         compute: impl Fn() -> Result<RenderedPage>,
     ) -> Result<Arc<RenderedPage>> {
         if let Some(page) = self
             .renders
             .get(&key)
-            .filter(|page| page.holds_for(listing))
+            .filter(|page| page.holds_for(listing, other))
         {
             return Ok(page);
         }
@@ -185,7 +221,7 @@ impl Derived {
             return computed;
         }
         match shared {
-            Some(page) if page.holds_for(listing) => Ok(page.clone()),
+            Some(page) if page.holds_for(listing, other) => Ok(page.clone()),
             // The shared render failed, or was made against other pages: make this one.
             _ => compute().map(Arc::new),
         }

@@ -18,6 +18,7 @@ mod account;
 mod edit;
 mod files;
 mod history;
+mod links;
 mod pages;
 mod search;
 
@@ -25,6 +26,7 @@ pub use account::*;
 pub use edit::*;
 pub use files::*;
 pub use history::*;
+pub use links::*;
 pub use pages::*;
 pub use search::*;
 

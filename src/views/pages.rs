@@ -149,6 +149,8 @@ fn page_actions(t: &Messages, prefix: &str, path: &str, can_write: bool) -> Mark
                 " "
             }
             a.history href=(urls::history(prefix, path)) { (t.history) }
+            " "
+            a.backlinks href=(urls::backlinks(prefix, path)) { (t.what_links_here) }
             @if can_write {
                 " "
                 a.rename href=(urls::rename(prefix, path)) { (t.rename) }
@@ -222,6 +224,11 @@ pub fn page_index(
                     " "
                     button type="submit" { (t.new_page) }
                 }
+            }
+            nav.link-reports {
+                a.wanted href=(urls::wanted(prefix)) { (t.wanted_pages) }
+                " "
+                a.orphans href=(urls::orphans(prefix)) { (t.orphan_pages) }
             }
             @if pages.is_empty() {
                 p.empty { (t.no_pages) }

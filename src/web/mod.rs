@@ -16,6 +16,7 @@ mod files;
 mod form;
 mod git;
 mod history;
+mod links;
 pub mod listen;
 mod origin;
 mod pages;
@@ -93,6 +94,9 @@ pub fn router(state: SharedState) -> Router {
         .route("/{wiki}/_history/{*page}", only(get(history::history)))
         .route("/{wiki}/_diff/{*page}", only(get(history::diff)))
         .route("/{wiki}/_pages", only(get(pages::index)))
+        .route("/{wiki}/_links/{*page}", only(get(links::backlinks)))
+        .route("/{wiki}/_wanted", only(get(links::wanted)))
+        .route("/{wiki}/_orphans", only(get(links::orphans)))
         .route("/{wiki}/_recent", only(get(history::recent)))
         .route("/{wiki}/_search", only(get(search::wiki_search)))
         .route("/{wiki}/_feed.atom", only(get(history::feed)))

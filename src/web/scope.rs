@@ -19,7 +19,7 @@ use crate::page_path::{PagePath, PathError, WikiSlug};
 use crate::rules::page_of_file;
 use crate::urls;
 use crate::views;
-use crate::wiki::Wiki;
+use crate::wiki::{Backlinks, Wiki};
 
 use super::error::ErrorMark;
 use super::{Caller, SharedState, blocking};
@@ -47,6 +47,15 @@ impl WikiRequest {
         let actor = self.actor.clone();
         let slug = self.slug.clone();
         blocking(move || work(farm.open(config, actor, slug.as_str(), action)?)).await
+    }
+
+    /// What links to a page of this wiki, from every wiki the actor may read (this one first).
+    pub async fn backlinks(&self, path: PagePath) -> Result<Vec<(WikiSlug, Backlinks)>> {
+        let farm = self.farm.clone();
+        let config = self.config.clone();
+        let actor = self.actor.clone();
+        let slug = self.slug.clone();
+        blocking(move || farm.backlinks(&config, &actor, slug.as_str(), &path)).await
     }
 
     /// Succeeds when the actor may do `action` on the wiki; a wiki they may not read is

@@ -6,6 +6,7 @@
 //! compare-and-swap loop (`write.rs`). This module knows nothing of HTTP or sessions; every git2
 //! call is in `store`.
 
+mod links;
 mod push;
 mod write;
 
@@ -15,7 +16,7 @@ use std::sync::Arc;
 
 use crate::access::{self, Action, Actor, Place};
 use crate::config::{Config, WikiConfig};
-use crate::derived::{Derived, Notices, RenderKey, RenderedPage};
+use crate::derived::{Derived, Lookups, Notices, OtherLookups, RenderKey, RenderedPage};
 use crate::error::{Error, Result};
 use crate::markdown::{self, RenderContext, Rendered};
 use crate::object_id::ObjectId;
@@ -24,7 +25,9 @@ use crate::rules::{HOME_PAGES, Listing};
 use crate::store::{Location, Repo};
 
 pub use crate::derived::Activity;
+pub use crate::derived::Wanted;
 pub use crate::store::{Head, Revision};
+pub use links::{Backlink, Backlinks, MAX_BACKLINKS};
 pub use push::{PushReport, RefUpdate, parse_updates};
 pub use write::{Conflict, SaveOutcome};
 
@@ -192,17 +195,118 @@ impl<'f> Wiki<'f> {
             prefix: prefix.to_owned(),
         };
         let listing = &snapshot.listing;
-        self.derived.render(key, listing, || {
+        let other = |wiki: &WikiSlug, page: &PagePath| self.other_page_exists(wiki, page);
+        self.derived.render(key, listing, &other, || {
             let bytes = snapshot.repo.blob(blob)?;
             let text = String::from_utf8_lossy(&bytes);
-            let (rendered, lookups) = render_recording(listing, path, &text, prefix);
+            let (rendered, lookups, other_lookups) =
+                self.render_recording(listing, path, &text, prefix);
             Ok(RenderedPage::new(
                 rendered,
                 redirect_target(&text),
                 lookups,
+                other_lookups,
                 listing,
             ))
         })
+    }
+
+    /// Whether a page of another wiki exists for this actor: a wiki they may not read has no
+    /// pages, exactly like a page that does not exist.
+    fn other_page_exists(&self, wiki: &WikiSlug, page: &PagePath) -> bool {
+        self.may_read(wiki)
+            && self
+                .derived
+                .links()
+                .is_some_and(|index| index.has_page(wiki, page))
+    }
+
+    /// Whether the actor may read wiki `wiki` of the farm.
+    fn may_read(&self, wiki: &WikiSlug) -> bool {
+        self.config.wikis.get(wiki).is_some_and(|settings| {
+            access::allows(
+                &self.config.roster,
+                Place::wiki(settings),
+                &self.actor,
+                Action::Read,
+            )
+        })
+    }
+
+    /// Where another wiki's pages are, seen from a page of this one at `prefix`: beside it on the
+    /// farm's host; from a wiki served at its own host's root, on the farm's address.
+    fn other_prefix(&self, wiki: &WikiSlug, prefix: &str) -> String {
+        if *wiki == self.slug {
+            return prefix.to_owned();
+        }
+        match (&self.config.farm.base_url, prefix) {
+            (Some(base), "/") => format!("{base}/{wiki}/"),
+            _ => format!("/{wiki}/"),
+        }
+    }
+
+    /// Renders a page's Markdown with links resolved against the pages of `listing` and of the
+    /// other wikis, and tells which pages' existence the render depended on.
+    fn render_recording(
+        &self,
+        listing: &Listing,
+        path: &PagePath,
+        text: &str,
+        prefix: &str,
+    ) -> (Rendered, Lookups, OtherLookups) {
+        let lookups = RefCell::new(HashMap::new());
+        let others = RefCell::new(HashMap::new());
+        let exists = |target: &str| {
+            // A name that is not a page path names no page, whatever the listing holds.
+            let Ok(target) = PagePath::parse(target) else {
+                return false;
+            };
+            let exists = listing.pages.contains_key(&target);
+            lookups.borrow_mut().insert(target, exists);
+            exists
+        };
+        let other_wiki = |slug: &str, target: Option<&str>| {
+            let wiki = self.config.wiki(slug)?.slug.clone();
+            let exists = match target {
+                // The other wiki's root: there for whoever may read the wiki.
+                Some("") => self.may_read(&wiki),
+                Some(target) => match PagePath::parse(target) {
+                    // `[[this-wiki:Page]]` is a page of this wiki, from its root.
+                    Ok(target) if wiki == self.slug => {
+                        let exists = listing.pages.contains_key(&target);
+                        lookups.borrow_mut().insert(target, exists);
+                        exists
+                    }
+                    Ok(target) => {
+                        let exists = self.other_page_exists(&wiki, &target);
+                        others.borrow_mut().insert((wiki.clone(), target), exists);
+                        exists
+                    }
+                    Err(_) => false,
+                },
+                None => false,
+            };
+            Some(markdown::OtherPage {
+                prefix: self.other_prefix(&wiki, prefix),
+                exists,
+            })
+        };
+        let context = RenderContext {
+            prefix,
+            folder: path.folder(),
+            page_exists: &exists,
+            other_wiki: &other_wiki,
+        };
+        let rendered = markdown::render(text, &context);
+        (
+            rendered,
+            lookups.into_inner().into_iter().collect(),
+            others
+                .into_inner()
+                .into_iter()
+                .map(|((wiki, page), exists)| (wiki, page, exists))
+                .collect(),
+        )
     }
 
     /// The Markdown of a page as stored.
@@ -286,7 +390,9 @@ impl<'f> Wiki<'f> {
 
     /// Renders Markdown that is not on the branch: a preview.
     pub fn render_text(&self, path: &PagePath, text: &str, prefix: &str) -> Result<Rendered> {
-        Ok(render_in(&*self.listing()?, path, text, prefix))
+        Ok(self
+            .render_recording(&*self.listing()?, path, text, prefix)
+            .0)
     }
 
     /// Who made a commit of the branch, and when.
@@ -328,35 +434,4 @@ pub fn redirect_target(text: &str) -> Option<PagePath> {
         .strip_prefix(REDIRECT_MARK)
         .map(|_| &first[REDIRECT_MARK.len()..])?;
     PagePath::parse(rest.strip_suffix("]]")?.trim()).ok()
-}
-
-/// Renders a page's Markdown with links resolved against the pages of `listing`.
-fn render_in(listing: &Listing, path: &PagePath, text: &str, prefix: &str) -> Rendered {
-    render_recording(listing, path, text, prefix).0
-}
-
-/// Renders as `render_in` does, and tells which pages' existence the render depended on.
-fn render_recording(
-    listing: &Listing,
-    path: &PagePath,
-    text: &str,
-    prefix: &str,
-) -> (Rendered, Vec<(PagePath, bool)>) {
-    let lookups = RefCell::new(HashMap::new());
-    let exists = |target: &str| {
-        // A name that is not a page path names no page, whatever the listing holds.
-        let Ok(target) = PagePath::parse(target) else {
-            return false;
-        };
-        let exists = listing.pages.contains_key(&target);
-        lookups.borrow_mut().insert(target, exists);
-        exists
-    };
-    let context = RenderContext {
-        prefix,
-        folder: path.folder(),
-        page_exists: &exists,
-    };
-    let rendered = markdown::render(text, &context);
-    (rendered, lookups.into_inner().into_iter().collect())
 }

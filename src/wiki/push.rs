@@ -16,7 +16,7 @@ use crate::page_path::PagePath;
 use crate::rules::{self, Change, Listing, PushRefusal, Refusal, page_of_file};
 use crate::store::Repo;
 
-use super::{Wiki, render_in};
+use super::Wiki;
 
 /// One line of what git feeds its hooks: `<old> <new> <ref>`, with `None` for git's zero id.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,25 +179,37 @@ impl Wiki<'_> {
     }
 
     /// What a push that moved the branch from `old` to `new` changed: its pages, and their links
-    /// to pages that do not exist.
+    /// to pages that do not exist (or that the pusher may not read), from the link index.
     pub fn push_report(&self, old: Option<ObjectId>, new: ObjectId) -> Result<PushReport> {
         let repo = self.open()?;
         let old_tree = old.map(|old| repo.tree_of(old)).transpose()?;
         let tree = repo.tree_of(new)?;
-        let listing = self.derived.listing(&repo, tree)?;
         let mut report = PushReport::default();
         for file in repo.changed_files(old_tree, Some(tree))? {
             let Some(page) = page_of_file(&file.path).and_then(|p| PagePath::parse(p).ok()) else {
                 continue;
             };
             report.pages.push((page.clone(), file.after));
-            let Some(blob) = file.blob else { continue };
-            let text = String::from_utf8_lossy(&repo.blob(blob)?).into_owned();
-            let rendered = render_in(&listing, &page, &text, "/");
-            for target in rendered.links {
-                let exists = PagePath::parse(&target).is_ok_and(|t| listing.pages.contains_key(&t));
-                if !exists {
-                    report.missing_links.push((page.clone(), target));
+        }
+        let Some(index) = self.derived.links() else {
+            return Ok(report);
+        };
+        for (page, _) in report.pages.iter().filter(|(_, present)| *present) {
+            for (wiki, target) in index.links_of(&self.slug, &repo, Some(tree), page)? {
+                let missing = match &wiki {
+                    None => true,
+                    // Only links to a wiki of the farm; the others are ordinary (impossible) names.
+                    Some(wiki) if self.config.wikis.contains_key(wiki) => {
+                        *wiki != self.slug && !self.other_page_exists(wiki, &target)
+                    }
+                    Some(_) => false,
+                };
+                if missing {
+                    let shown = match wiki {
+                        Some(wiki) => format!("{wiki}:{target}"),
+                        None => target.to_string(),
+                    };
+                    report.missing_links.push((page.clone(), shown));
                 }
             }
         }

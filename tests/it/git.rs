@@ -27,7 +27,8 @@ fn farm() -> Farm {
         .wiki(Wiki::new("other", "autre", "private").page("Home", "# Autre\n"))
 }
 
-fn write(dir: &Path, file: &str, text: &str) {
+/// Writes a file of a clone, making its folders.
+pub(crate) fn write(dir: &Path, file: &str, text: &str) {
     let path = dir.join(file);
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("folder");
     std::fs::write(path, text).expect("writing a file");

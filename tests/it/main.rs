@@ -21,6 +21,7 @@ mod harness;
 mod host;
 mod hostile;
 mod language;
+mod links;
 mod names;
 mod pages;
 mod pathological;

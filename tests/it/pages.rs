@@ -223,6 +223,9 @@ async fn the_page_list_links_every_page_and_file() {
         <p class="clone-url">
         <label for="clone-url">Cloner avec git</label> <input id="clone-url" type="text" readonly value="git clone BASE/w.git">
         </p>
+        <nav class="link-reports">
+        <a class="wanted" href="/w/_wanted">Pages demandées</a> <a class="orphans" href="/w/_orphans">Pages orphelines</a>
+        </nav>
         <ul class="page-list">
         <li class="folder" id="Guides">Guides/</li>
         <li>

@@ -102,7 +102,10 @@ fn matrix_farm() -> Farm {
         let mut wiki = Wiki::new(slug, "own", visibility)
             .title(&format!("Titre {slug}"))
             .grant("guest", GUEST_GRANT)
-            .page("Home", &format!("# Accueil {slug}\n\nmarker-{slug}-home\n"))
+            .page(
+                "Home",
+                &format!("# Accueil {slug}\n\nmarker-{slug}-home\n\n[[Page]] [[Wanted-{slug}]]\n"),
+            )
             .page("Page", &page_text(slug, "old"))
             .file("doc.txt", format!("marker-{slug}-attachment\n"));
         for actor in ACTORS {
@@ -321,6 +324,9 @@ fn surfaces(slug: &str, actor: &str, revisions: &Revisions) -> Vec<Surface> {
         read("raw", format!("{w}_raw/Page"), Exactly(page_text(slug, "new"))),
         read("missing page", format!("{w}No%20such%20page"), Missing("n’existe pas encore".into())).controls(format!("href=\"{w}_edit/No%20such%20page\"")),
         read("page index", format!("{w}_pages"), Text(format!("href=\"{w}Page\""))).controls(format!("action=\"{w}_new\"")),
+        read("what links here", format!("{w}_links/Page"), Text(format!("<a class=\"backlink\" href=\"{w}Home\">Home</a>"))),
+        read("wanted pages", format!("{w}_wanted"), Text(format!("<a class=\"wikilink missing\" href=\"{w}Wanted-{slug}\">"))),
+        read("orphan pages", format!("{w}_orphans"), Text(format!("<li><a href=\"{w}{me}\">{me}</a></li>"))),
         read("attachment", format!("{w}_files/doc.txt"), Exactly(format!("{}\n", m("attachment")))),
         read("file list", format!("{w}_files/"), Text(format!("href=\"{w}_files/doc.txt\""))).controls("enctype=\"multipart/form-data\"".into()),
         read("history", format!("{w}_history/Page"), Text(format!("href=\"{w}Page?rev={seed}\""))).controls(format!("action=\"{w}_revert/Page\"")),

@@ -259,7 +259,9 @@ fn knowledge_flows_down_the_layers() {
 fn the_web_surfaces_do_not_know_each_other() {
     // Shared request helpers live in context, scope, form, error and session; a surface module
     // (pages, history, edit, files, account, assets) names none of its siblings.
-    let surfaces = ["pages", "history", "edit", "files", "account", "assets"];
+    let surfaces = [
+        "pages", "history", "edit", "files", "account", "assets", "links",
+    ];
     let mut broken = Vec::new();
     for code in all_code().iter().filter(|code| code.module == "web") {
         let own = Path::new(&code.relative)
