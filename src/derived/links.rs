@@ -103,6 +103,13 @@ impl WikiLinks {
         PagePath::parse(self.names.name(id)).expect("only page paths are interned as pages")
     }
 
+    /// Rough memory size: the names once each (with their map entry), the links, the sets.
+    fn size(&self) -> usize {
+        let names: usize = self.names.by_id.iter().map(|name| name.len() + 56).sum();
+        let links: usize = self.links.values().map(|links| links.len() * 12 + 40).sum();
+        names + links + self.pages.len() * 8
+    }
+
     /// Reads the pages that changed between the tree reflected and `tree`.
     fn catch_up(&mut self, repo: &Repo, tree: Option<ObjectId>) -> Result<()> {
         if self.tree == tree {
@@ -409,13 +416,18 @@ impl LinkIndex {
             .cloned()
             .collect();
         let started = std::time::Instant::now();
+        let (mut pages, mut bytes) = (0, 0);
         for slug in &slugs {
-            if let Err(error) = self.current(slug, |_| ()) {
-                tracing::warn!(wiki = %slug, %error, "link index not caught up");
+            match self.current(slug, |links| (links.pages.len(), links.size())) {
+                Ok((wiki_pages, wiki_bytes)) => {
+                    pages += wiki_pages;
+                    bytes += wiki_bytes;
+                }
+                Err(error) => tracing::warn!(wiki = %slug, %error, "link index not caught up"),
             }
         }
         self.save_changed();
-        tracing::info!(wikis = slugs.len(), elapsed = ?started.elapsed(), "link index caught up");
+        tracing::info!(wikis = slugs.len(), pages, kib = bytes >> 10, elapsed = ?started.elapsed(), "link index caught up");
     }
 
     /// Whether page `path` of wiki `slug` exists, as far as the index knows.

@@ -53,6 +53,9 @@ pub fn backlinks(chrome: &Chrome, prefix: &str, path: &str, groups: &[BacklinkGr
     )
 }
 
+/// The linking pages named on a row of the wanted pages; the others are counted.
+const SOURCES_SHOWN: usize = 10;
+
 /// A page that does not exist yet and the pages that link to it.
 pub struct WantedRow<'a> {
     pub path: &'a str,
@@ -84,9 +87,12 @@ pub fn wanted(chrome: &Chrome, prefix: &str, rows: &[WantedRow], can_write: bool
                                 td.count { (row.linked_from.len()) }
                                 td.linked-from {
                                     (t.linked_from) " "
-                                    @for (i, source) in row.linked_from.iter().enumerate() {
+                                    @for (i, source) in row.linked_from.iter().take(SOURCES_SHOWN).enumerate() {
                                         @if i > 0 { ", " }
                                         a href=(urls::page(prefix, source)) { (source) }
+                                    }
+                                    @if row.linked_from.len() > SOURCES_SHOWN {
+                                        " … " (row.linked_from.len() - SOURCES_SHOWN) " " (t.more_backlinks)
                                     }
                                 }
                             }

@@ -4,8 +4,10 @@
 use crate::derived::{LinkIndex, Wanted};
 use crate::error::{Error, Result};
 use crate::markdown::{self, Outgoing};
+use crate::object_id::ObjectId;
 use crate::page_path::{PagePath, WikiSlug};
 use crate::rules::HOME_PAGES;
+use crate::store::Repo;
 
 use super::Wiki;
 
@@ -34,22 +36,27 @@ impl Wiki<'_> {
     }
 
     /// The pages of this wiki that link to `target`, a page of this wiki (`wiki` is this one)
-    /// or of another.
+    /// or of another; all read at one head.
     pub fn links_to(&self, wiki: &WikiSlug, target: &PagePath) -> Result<Backlinks> {
         let index = self.link_index()?;
-        let repo = self.open()?;
-        let tree = self.head()?.map(|head| head.tree);
+        let Some(snapshot) = self.snapshot()? else {
+            return Ok(Backlinks::default());
+        };
+        let (repo, tree) = (&snapshot.repo, snapshot.head.tree);
         let sources = if *wiki == self.slug {
-            index.links_here(&self.slug, &repo, tree, target)?
+            index.links_here(&self.slug, repo, Some(tree), target)?
         } else {
-            index.links_to_other(&self.slug, &repo, tree, wiki, target)?
+            index.links_to_other(&self.slug, repo, Some(tree), wiki, target)?
         };
         let total = sources.len();
         let mut pages = Vec::with_capacity(total.min(MAX_BACKLINKS));
         for page in sources.into_iter().take(MAX_BACKLINKS) {
-            let text = self
-                .raw(&page)?
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned());
+            let text = match snapshot.listing.pages.get(&page) {
+                Some(stored) => repo
+                    .read(tree, stored)?
+                    .map(|(_, bytes)| String::from_utf8_lossy(&bytes).into_owned()),
+                None => None,
+            };
             let context = text.and_then(|text| {
                 markdown::link_context(&text, page.folder(), |link| match link {
                     Outgoing::Other { wiki: w, path } => {
@@ -63,19 +70,25 @@ impl Wiki<'_> {
         Ok(Backlinks { pages, total })
     }
 
+    /// The link index at this wiki's head.
+    fn at_head<T>(
+        &self,
+        work: impl FnOnce(&LinkIndex, &Repo, Option<ObjectId>) -> Result<T>,
+    ) -> Result<T> {
+        let index = self.link_index()?;
+        match self.snapshot()? {
+            Some(snapshot) => work(index, &snapshot.repo, Some(snapshot.head.tree)),
+            None => work(index, &self.open()?, None),
+        }
+    }
+
     /// The pages that are linked but do not exist, the most wanted first.
     pub fn wanted(&self) -> Result<Vec<Wanted>> {
-        let index = self.link_index()?;
-        let repo = self.open()?;
-        let tree = self.head()?.map(|head| head.tree);
-        index.wanted(&self.slug, &repo, tree)
+        self.at_head(|index, repo, tree| index.wanted(&self.slug, repo, tree))
     }
 
     /// The pages no other page of the wiki links to (the home page left out).
     pub fn orphans(&self) -> Result<Vec<PagePath>> {
-        let index = self.link_index()?;
-        let repo = self.open()?;
-        let tree = self.head()?.map(|head| head.tree);
-        index.orphans(&self.slug, &repo, tree, &HOME_PAGES)
+        self.at_head(|index, repo, tree| index.orphans(&self.slug, repo, tree, &HOME_PAGES))
     }
 }
