@@ -971,6 +971,11 @@ pub fn outgoing(markdown: &str, folder: &str) -> Vec<Outgoing> {
     links
 }
 
+/// What `[[dest]]` names from a page in `folder`.
+pub fn wikilink_target(dest: &str, folder: &str) -> Option<Outgoing> {
+    outgoing_link(LinkType::WikiLink { has_pothole: false }, dest, folder)
+}
+
 fn outgoing_link(link_type: LinkType, dest: &str, folder: &str) -> Option<Outgoing> {
     match link_type {
         LinkType::WikiLink { .. } => {
@@ -1044,6 +1049,113 @@ pub fn link_context(
         context.push('…');
     }
     Some(context)
+}
+
+/// Where a link's target is written in a page's Markdown, for a move to rewrite it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkSite {
+    /// The bytes of the target as written: inside `[[…]]` up to `|` or `]]`, or the destination
+    /// of `[…](…)` / `![…](…)`.
+    pub range: std::ops::Range<usize>,
+    pub kind: SiteKind,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SiteKind {
+    /// `[[Page]]`: what it names (`None` when it names no page, such as another wiki's).
+    Wiki(Option<Outgoing>),
+    /// A Markdown link or image relative to the page: the page or file path it leads to, and
+    /// whether it leads to a file (an image always does).
+    Relative { path: String, file: bool },
+}
+
+/// The page links, relative links and relative images of a page, with where their targets are
+/// written. A link written in a way this cannot find exactly (reference links, targets with
+/// escapes) is left out: a move then leaves it as it is rather than guess.
+pub fn link_sites(markdown: &str, folder: &str) -> Vec<LinkSite> {
+    let mut sites = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, options()).into_offset_iter() {
+        let (link_type, dest, image) = match &event {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                ..
+            }) => (*link_type, dest_url, false),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                ..
+            }) => (*link_type, dest_url, true),
+            _ => continue,
+        };
+        let written = &markdown[range.clone()];
+        let site = match link_type {
+            LinkType::WikiLink { .. } if !image => {
+                let Some(inner) = written.strip_prefix("[[") else {
+                    continue;
+                };
+                let end = inner
+                    .find('|')
+                    .or_else(|| inner.find("]]"))
+                    .unwrap_or(inner.len());
+                if inner[..end].trim() != dest.trim() {
+                    continue;
+                }
+                let start = range.start + 2;
+                LinkSite {
+                    range: start..start + end,
+                    kind: SiteKind::Wiki(outgoing_link(link_type, dest, folder)),
+                }
+            }
+            LinkType::Inline => {
+                let Some(open) = written.rfind("](") else {
+                    continue;
+                };
+                let after = &written[open + 2..];
+                let lead = after.len() - after.trim_start().len();
+                let target = &after[lead..];
+                let (offset, len) = match target.strip_prefix('<') {
+                    Some(bracketed) => (1, bracketed.find('>').unwrap_or(0)),
+                    None => (
+                        0,
+                        target.find([' ', '\t', '\n', ')']).unwrap_or(target.len()),
+                    ),
+                };
+                let start = range.start + open + 2 + lead + offset;
+                if len == 0 || markdown[start..start + len] != **dest {
+                    continue;
+                }
+                let kind = match relative_target(folder, dest, image) {
+                    Target::Page { path, .. } => SiteKind::Relative { path, file: false },
+                    Target::File { path, .. } => SiteKind::Relative { path, file: true },
+                    _ => continue,
+                };
+                LinkSite {
+                    range: start..start + len,
+                    kind,
+                }
+            }
+            _ => continue,
+        };
+        sites.push(site);
+    }
+    sites
+}
+
+/// The relative address from a page in `folder` to `path` (both from the wiki's root), percent-
+/// encoded, as a Markdown link writes it: `../Other/Page%20name`.
+pub fn relative_address(folder: &str, path: &str) -> String {
+    let from: Vec<&str> = folder.split('/').filter(|s| !s.is_empty()).collect();
+    let to: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let common = from
+        .iter()
+        .zip(&to)
+        .take_while(|(a, b)| a == b)
+        .count()
+        .min(to.len().saturating_sub(1));
+    let mut parts: Vec<String> = vec!["..".to_owned(); from.len() - common];
+    parts.extend(to[common..].iter().map(|segment| encode_path(segment)));
+    parts.join("/")
 }
 
 enum Target {
@@ -1262,6 +1374,36 @@ mod tests {
             "{}",
             html.as_str()
         );
+    }
+
+    #[test]
+    fn link_sites_point_at_the_targets_as_written() {
+        let text = "See [[Guides/A#Top|a]], [b](../B%20c.md \"t\"), ![p](img/p.png), [[x:Y]], \
+            [ref][r] and <https://example.org>.\n\n[r]: Other.md\n";
+        let sites = link_sites(text, "Docs");
+        let written: Vec<&str> = sites.iter().map(|s| &text[s.range.clone()]).collect();
+        assert_eq!(written, ["Guides/A#Top", "../B%20c.md", "img/p.png", "x:Y"]);
+        assert_eq!(
+            sites[1].kind,
+            SiteKind::Relative {
+                path: "B c".into(),
+                file: false
+            }
+        );
+        assert_eq!(
+            sites[2].kind,
+            SiteKind::Relative {
+                path: "Docs/img/p.png".into(),
+                file: true
+            }
+        );
+        assert_eq!(relative_address("Guides", "Guides/Voisin"), "Voisin");
+        assert_eq!(relative_address("", "Équipe/A b"), "%C3%89quipe/A%20b");
+        assert_eq!(
+            relative_address("Équipe/Bénévoles", "Guides/images/p.png"),
+            "../../Guides/images/p.png"
+        );
+        assert_eq!(relative_address("A/B", "A/C"), "../C");
     }
 
     #[test]

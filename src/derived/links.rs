@@ -471,6 +471,19 @@ impl LinkIndex {
         })
     }
 
+    /// The pages of wiki `slug`, as the index knows it now, that link to page `target` of wiki
+    /// `other`.
+    pub fn linking_from(
+        &self,
+        slug: &WikiSlug,
+        other: &WikiSlug,
+        target: &PagePath,
+    ) -> Result<Vec<PagePath>> {
+        self.current(slug, |links| {
+            links.sources_in_other(other.as_str(), target.as_str())
+        })
+    }
+
     /// The pages of wiki `slug` (at `tree`) that are linked but do not exist, the most wanted
     /// first (then by name).
     pub fn wanted(

@@ -128,9 +128,72 @@ pub fn rename_form(
                     input type="checkbox" name="redirect" value="yes" checked;
                     " " (t.leave_redirect)
                 }
+                label.checkbox {
+                    input type="checkbox" name="update" value="yes" checked;
+                    " " (t.update_links)
+                }
                 label for="message" { (t.commit_message) }
                 input #message type="text" name="message" maxlength="500";
                 button.primary type="submit" { (t.rename) }
+            }
+        },
+    )
+}
+
+/// What a move will change, shown before it is confirmed.
+pub struct MoveConfirm<'a> {
+    pub prefix: &'a str,
+    pub from: &'a str,
+    pub to: &'a str,
+    pub leave_redirect: bool,
+    pub message: &'a str,
+    /// Pages whose links are rewritten, with how many.
+    pub pages: &'a [(&'a str, usize)],
+    /// How many of the page's own links are rewritten.
+    pub own: usize,
+    /// Pages of other wikis that link here: their wiki's title, page, address.
+    pub elsewhere: &'a [(String, &'a str, String)],
+}
+
+/// `POST /{wiki}/_rename/{page}` when the move changes other pages: the list, and the form that
+/// confirms it with what the person chose.
+pub fn move_confirm(chrome: &Chrome, confirm: &MoveConfirm) -> Markup {
+    let t = chrome.t();
+    let prefix = confirm.prefix;
+    layout(
+        chrome,
+        &format!("{} : {}", t.move_confirm_title, confirm.from),
+        html! {
+            h1 { (t.move_confirm_title) " : " (confirm.from) " → " (confirm.to) }
+            @if !confirm.pages.is_empty() {
+                p { (t.move_pages_changed) }
+                ul.move-pages {
+                    @for (page, count) in confirm.pages {
+                        li { a href=(urls::page(prefix, page)) { (page) } " (" (count) " " (t.links_word) ")" }
+                    }
+                }
+            }
+            @if confirm.own > 0 {
+                p.move-own { (t.move_own_links) " " (confirm.own) }
+            }
+            @if !confirm.elsewhere.is_empty() {
+                p { (t.move_elsewhere) }
+                ul.move-elsewhere {
+                    @for (wiki, page, href) in confirm.elsewhere {
+                        li { (wiki) " : " a href=(href) { (page) } }
+                    }
+                }
+            }
+            form.stack method="post" action=(urls::rename(prefix, confirm.from)) {
+                input type="hidden" name="csrf" value=(chrome.csrf);
+                input type="hidden" name="to" value=(confirm.to);
+                @if confirm.leave_redirect {
+                    input type="hidden" name="redirect" value="yes";
+                }
+                input type="hidden" name="update" value="yes";
+                input type="hidden" name="confirm" value="yes";
+                input type="hidden" name="message" value=(confirm.message);
+                button.primary type="submit" { (t.move_confirm) }
             }
         },
     )

@@ -48,6 +48,10 @@ struct RenameForm {
     redirect: Option<String>,
     #[serde(default)]
     message: String,
+    /// Rewrite the links that lead to the page (the form's box, ticked by default).
+    update: Option<String>,
+    /// The person saw what the move changes and confirmed it.
+    confirm: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -379,12 +383,57 @@ pub async fn rename(
     };
     let (from, target) = (path.clone(), to.clone());
     let leave_redirect = form.redirect.is_some();
+    let update_links = form.update.is_some();
+    let confirmed = form.confirm.is_some();
     let message = form.message.clone();
     let result = wiki
         .run(Action::Write, move |opened| {
-            opened.rename(&from, &target, leave_redirect, &message)
+            // What the move changes is shown before anything is written.
+            if update_links && !confirmed {
+                let plan = opened.plan_move(&from, &target)?;
+                if !plan.is_empty() {
+                    return Ok(Some(plan));
+                }
+            }
+            opened
+                .move_page(&from, &target, leave_redirect, update_links, &message)
+                .map(|_| None)
         })
         .await;
+    if let Ok(Some(plan)) = &result {
+        let chrome = wiki.chrome(&caller)?;
+        let pages: Vec<(&str, usize)> = plan
+            .pages
+            .iter()
+            .map(|(page, count)| (page.as_str(), *count))
+            .collect();
+        let elsewhere: Vec<(String, &str, String)> = plan
+            .elsewhere
+            .iter()
+            .map(|(slug, page)| {
+                let title = caller
+                    .config
+                    .wiki(slug.as_str())
+                    .map_or_else(|| slug.to_string(), |w| w.title.clone());
+                (
+                    title,
+                    page.as_str(),
+                    urls::page(&caller.prefix(slug), page.as_str()),
+                )
+            })
+            .collect();
+        let confirm = views::MoveConfirm {
+            prefix: &wiki.prefix,
+            from: path.as_str(),
+            to: to.as_str(),
+            leave_redirect,
+            message: &form.message,
+            pages: &pages,
+            own: plan.own,
+            elsewhere: &elsewhere,
+        };
+        return Ok(views::move_confirm(&chrome, &confirm).into_response());
+    }
     match result {
         Ok(_) => Ok(Redirect::to(&format!("{}?saved=renamed", wiki.page_url(&to))).into_response()),
         Err(Error::Refused(

@@ -29,7 +29,7 @@ pub struct Backlinks {
 }
 
 impl Wiki<'_> {
-    fn link_index(&self) -> Result<&LinkIndex> {
+    pub(super) fn link_index(&self) -> Result<&LinkIndex> {
         self.derived
             .links()
             .ok_or_else(|| Error::Unavailable("the link index is not started".into()))

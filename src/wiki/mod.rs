@@ -7,6 +7,7 @@
 //! call is in `store`.
 
 mod links;
+mod moves;
 mod push;
 mod write;
 
@@ -28,6 +29,7 @@ pub use crate::derived::Activity;
 pub use crate::derived::Wanted;
 pub use crate::store::{Head, Revision};
 pub use links::{Backlink, Backlinks, MAX_BACKLINKS};
+pub use moves::MovePlan;
 pub use push::{PushReport, RefUpdate, parse_updates};
 pub use write::{Conflict, SaveOutcome};
 

@@ -9,7 +9,7 @@ use crate::access::Action;
 use crate::error::{Bad, Error, Result};
 use crate::object_id::ObjectId;
 use crate::page_path::PagePath;
-use crate::rules::{self, Change, Limits, Listing, Refusal};
+use crate::rules::{self, Change, Limits, Listing};
 use crate::store::{Author, Head, Moved};
 
 use super::{Snapshot, Wiki};
@@ -243,29 +243,65 @@ impl Wiki<'_> {
         leave_redirect: bool,
         message: &str,
     ) -> Result<ObjectId> {
+        self.move_page(from, to, leave_redirect, false, message)
+    }
+
+    /// Renames or moves a page; with `update_links`, the links that lead to it from the other
+    /// pages of the wiki, and its own relative links and pictures, are rewritten in the same
+    /// commit, whose message lists them.
+    pub fn move_page(
+        &self,
+        from: &PagePath,
+        to: &PagePath,
+        leave_redirect: bool,
+        update_links: bool,
+        message: &str,
+    ) -> Result<ObjectId> {
         let t = self.settings().lang.messages();
-        let message = non_empty(message, || {
+        let subject = non_empty(message, || {
             format!("{} {from} {} {to}", t.commit_rename, t.commit_rename_to)
         });
         self.write(|snapshot| {
             let stored = snapshot.listing.pages.get(from).ok_or(Error::NotFound)?;
-            if let Some((existing, _)) = snapshot.listing.pages.get_key_value(to) {
-                return Err(Error::Refused(Refusal::PageExists {
-                    path: existing.clone(),
-                }));
-            }
+            self.may_move_onto(snapshot, from, to)?;
             let (_, bytes) = snapshot
                 .repo
                 .read(snapshot.head.tree, stored)?
                 .ok_or(Error::NotFound)?;
+            let mut message = subject.clone();
+            let (mut changes, bytes) = if update_links {
+                let text = String::from_utf8_lossy(&bytes);
+                let (plan, changes, text) = self.move_changes(snapshot, from, to, &text)?;
+                if !plan.pages.is_empty() || plan.own > 0 {
+                    message.push_str(&format!("\n\n{}\n", t.commit_links_updated));
+                    for (page, count) in &plan.pages {
+                        message.push_str(&format!("- {page} ({count})\n"));
+                    }
+                    if plan.own > 0 {
+                        message.push_str(&format!("- {to} ({})\n", plan.own));
+                    }
+                }
+                (changes, text.into_bytes())
+            } else {
+                (Vec::new(), bytes)
+            };
             let old = if leave_redirect {
                 Change::Put(stored.clone(), format!("#REDIRECT [[{to}]]\n").into_bytes())
             } else {
                 Change::Delete(stored.clone())
             };
+            // Onto the redirect page an earlier move left: replace it, under its stored name.
+            let target = snapshot
+                .listing
+                .pages
+                .get(to)
+                .cloned()
+                .unwrap_or_else(|| to.file_name());
+            changes.push(Change::Put(target, bytes));
+            changes.push(old);
             Ok(Step::Commit {
-                changes: vec![Change::Put(to.file_name(), bytes), old],
-                message: message.clone(),
+                changes,
+                message,
                 done: Box::new(|commit| commit),
             })
         })
@@ -329,6 +365,7 @@ mod tests {
     use super::*;
     use crate::access::Actor;
     use crate::farm::Farm;
+    use crate::rules::Refusal;
 
     const HASH: &str = "$argon2id$v=19$m=8,t=1,p=1$c2FsdHNhbHQ$K6fM5m2NRnNXu+ZQvmqSMw";
 

@@ -433,3 +433,260 @@ fn remove_wiki(toml: &str, slug: &str) -> String {
     }
     kept
 }
+
+/// A wiki whose page `Guides/Accueil des bénévoles` is linked in every way a page can be, with a
+/// picture beside it, and another wiki that links to it too.
+fn moving_farm() -> Farm {
+    Farm::new()
+        .person("alice")
+        .organisation("lakou", "Lakou", &[("alice", "editor")])
+        .wiki(
+            Wiki::new("atelier", "lakou", "public")
+                .page(
+                    "Home",
+                    "# Atelier\n\n[[Guides/Accueil des bénévoles]] et \
+                     [[Guides/Accueil des bénévoles#Horaires|les horaires]].\n",
+                )
+                .page("Guides/Index", "# Index\n\n- [[Accueil des bénévoles]]\n- [[Voisin]]\n")
+                .page(
+                    "Guides/Voisin",
+                    "# Voisin\n\n[retour](Accueil%20des%20b%C3%A9n%C3%A9voles.md)\n",
+                )
+                .page(
+                    "Autre/Page",
+                    "# Autre\n\n| Où | Lien |\n|---|---|\n| ici | [[Guides/Accueil des bénévoles\\|la page]] |\n\n\
+                     [encore](../Guides/Accueil%20des%20b%C3%A9n%C3%A9voles.md#horaires)\n",
+                )
+                .page(
+                    "Guides/Accueil des bénévoles",
+                    "# Accueil des bénévoles\n\n![Le plan](images/plan.png)\n\n\
+                     Voir [[Voisin]], [le voisin](Voisin.md), [[Home]] et [moi](Accueil%20des%20b%C3%A9n%C3%A9voles.md).\n\n\
+                     ## Horaires\n\nLe matin.\n",
+                )
+                .file("Guides/images/plan.png", b"\x89PNG\r\n\x1a\nplan".to_vec()),
+        )
+        .wiki(
+            Wiki::new("commun", "lakou", "public")
+                .title("Le commun")
+                .page("Home", "# Commun\n")
+                .page("Liens", "# Liens\n\n[[atelier:Guides/Accueil des bénévoles]]\n"),
+        )
+}
+
+/// The links and pictures inside a page's content: (address, class).
+fn content_links(reply: &Reply) -> Vec<(String, String)> {
+    let main = reply.main();
+    let start = main
+        .find("<div class=\"markdown\"")
+        .expect("the page's content");
+    let content = &main[start..];
+    let mut found = Vec::new();
+    for (tag, attribute) in [("<a ", "href=\""), ("<img ", "src=\"")] {
+        for piece in content.split(tag).skip(1) {
+            let element = &piece[..piece.find('>').unwrap_or(piece.len())];
+            let Some(at) = element.find(attribute) else {
+                continue;
+            };
+            let value = &element[at + attribute.len()..];
+            let value = value[..value.find('"').expect("quoted")].replace("&amp;", "&");
+            // A heading's own anchor is not a link to follow.
+            if value.starts_with('#') {
+                continue;
+            }
+            let class = element
+                .find("class=\"")
+                .map(|c| element[c + 7..].split('"').next().unwrap_or("").to_owned())
+                .unwrap_or_default();
+            found.push((value, class));
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_move_into_another_folder_keeps_every_link_and_picture_working() {
+    let server = moving_farm().start();
+    let mut alice = server.signed_in("alice").await;
+    let form_url = "/atelier/_rename/Guides/Accueil%20des%20b%C3%A9n%C3%A9voles";
+    let form = alice.get(form_url).await.expect(200);
+    assert!(
+        form.text.contains("name=\"update\" value=\"yes\" checked"),
+        "{}",
+        form.text
+    );
+    let csrf = form.csrf();
+    let to = "Équipe/Bénévoles/Accueil";
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("to", to),
+        ("redirect", "yes"),
+        ("update", "yes"),
+        ("message", ""),
+    ];
+    let before = server.dir().git_in("atelier", &["rev-parse", "HEAD"]);
+    // First the list of what will change; nothing is written yet.
+    let plan = alice.post_form(form_url, &fields).await.expect(200);
+    let main = plan.main();
+    for (page, count) in [
+        ("Home", 2),
+        ("Guides/Index", 1),
+        ("Guides/Voisin", 1),
+        ("Autre/Page", 2),
+    ] {
+        assert!(
+            main.contains(&format!(">{page}</a> ({count} liens)")),
+            "{page} with {count} links in:\n{main}"
+        );
+    }
+    assert!(
+        main.contains("Le commun : <a href=\"/commun/Liens\">Liens</a>"),
+        "{main}"
+    );
+    assert!(main.contains("class=\"move-own\""), "{main}");
+    assert_eq!(
+        server.dir().git_in("atelier", &["rev-parse", "HEAD"]),
+        before
+    );
+
+    let mut confirmed = fields.to_vec();
+    confirmed.push(("confirm", "yes"));
+    let moved = alice.post_form(form_url, &confirmed).await.expect(303);
+    assert_eq!(
+        moved.location(),
+        Some("/atelier/%C3%89quipe/B%C3%A9n%C3%A9voles/Accueil?saved=renamed")
+    );
+    // One commit, which says what it changed.
+    let log = server.dir().git_in(
+        "atelier",
+        &["log", "--format=%B", &format!("{before}..HEAD")],
+    );
+    assert!(log.starts_with("Renommer Guides/Accueil des bénévoles en Équipe/Bénévoles/Accueil\n\nLiens mis à jour :\n"), "{log}");
+    for line in [
+        "- Home (2)",
+        "- Guides/Index (1)",
+        "- Guides/Voisin (1)",
+        "- Autre/Page (2)",
+        "- Équipe/Bénévoles/Accueil (",
+    ] {
+        assert!(log.contains(line), "{line} in {log}");
+    }
+    assert_eq!(
+        server.dir().git_in(
+            "atelier",
+            &["rev-list", "--count", &format!("{before}..HEAD")]
+        ),
+        "1"
+    );
+
+    // Every link and picture of every page the move touched leads where it should, directly.
+    let new_address = "/atelier/%C3%89quipe/B%C3%A9n%C3%A9voles/Accueil";
+    for page in ["Home", "Guides/Index", "Guides/Voisin", "Autre/Page", to] {
+        let address = format!(
+            "/atelier/{}",
+            page.replace(' ', "%20")
+                .replace('É', "%C3%89")
+                .replace('é', "%C3%A9")
+        );
+        let reply = alice.get(&address).await.expect(200);
+        let links = content_links(&reply);
+        assert!(!links.is_empty(), "{page} has links");
+        for (href, class) in links {
+            assert!(
+                !class.contains("missing"),
+                "{page}: {href} is marked missing"
+            );
+            let followed = alice.get(&href).await;
+            assert_eq!(
+                followed.status, 200,
+                "{page}: {href} answers {}",
+                followed.status
+            );
+        }
+        if page != "Guides/Index" && page != to {
+            assert!(
+                reply.main().contains(&format!("href=\"{new_address}")),
+                "{page} links to the new address:\n{}",
+                reply.main()
+            );
+        }
+    }
+    let moved_page = alice.get(new_address).await.expect(200);
+    assert!(
+        moved_page
+            .main()
+            .contains("src=\"/atelier/_files/Guides/images/plan.png\"")
+    );
+    let text = server
+        .dir()
+        .git_in("atelier", &["show", "HEAD:Équipe/Bénévoles/Accueil.md"]);
+    assert!(
+        text.contains(
+            "![Le plan](../../Guides/images/plan.png)\n\n\
+             Voir [[Guides/Voisin]], [le voisin](../../Guides/Voisin.md), [[Home]] et [moi](Accueil.md)."
+        ),
+        "{text}"
+    );
+    // The table cell kept its escaped pipe, the heading its anchor.
+    let autre = server
+        .dir()
+        .git_in("atelier", &["show", "HEAD:Autre/Page.md"]);
+    assert!(
+        autre.contains("[[Équipe/Bénévoles/Accueil\\|la page]]"),
+        "{autre}"
+    );
+    assert!(
+        autre.contains("(../%C3%89quipe/B%C3%A9n%C3%A9voles/Accueil.md#horaires)"),
+        "{autre}"
+    );
+
+    // The other wiki's link, not changed, still arrives through the redirect page.
+    let commun = alice.get("/commun/Liens").await.expect(200);
+    let old = commun.link_with_text("atelier:Guides/Accueil des bénévoles");
+    let redirect = alice.get(old.href().expect("href")).await.expect(303);
+    assert!(
+        redirect
+            .location()
+            .expect("a location")
+            .starts_with(new_address)
+    );
+    assert_eq!(wanted(&mut alice, "atelier").await, []);
+}
+
+#[tokio::test]
+async fn a_move_that_changes_no_other_page_needs_no_confirmation() {
+    let server = moving_farm().start();
+    let mut alice = server.signed_in("alice").await;
+    let form_url = "/atelier/_rename/Guides/Index";
+    let csrf = alice.get(form_url).await.expect(200).csrf();
+    let moved = alice
+        .post_form(
+            form_url,
+            &[
+                ("csrf", &csrf),
+                ("to", "Guides/Sommaire"),
+                ("update", "yes"),
+                ("message", ""),
+            ],
+        )
+        .await
+        .expect(303);
+    assert_eq!(
+        moved.location(),
+        Some("/atelier/Guides/Sommaire?saved=renamed")
+    );
+    // Onto a page that exists: refused before any list is shown.
+    let csrf = alice.get("/atelier/_rename/Home").await.expect(200).csrf();
+    let refused = alice
+        .post_form(
+            "/atelier/_rename/Home",
+            &[
+                ("csrf", &csrf),
+                ("to", "Guides/Voisin"),
+                ("update", "yes"),
+                ("message", ""),
+            ],
+        )
+        .await
+        .expect(409);
+    assert!(refused.main().contains("href=\"/atelier/Guides/Voisin\""));
+}
