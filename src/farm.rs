@@ -290,7 +290,8 @@ impl Farm {
     }
 
     /// Opens the link index under the data folder and keeps it up to date with every branch
-    /// move, inline: a save then finds its links indexed when it returns. A server (`write`)
+    /// move, on a thread of its own so that a save never waits for it (a reader of a wiki's
+    /// links catches up to the head it reads, whoever gets there first). A server (`write`)
     /// catches every wiki up on a thread of its own and writes the index files; a push hook only
     /// reads them, catching up in memory.
     pub fn start_links(&self, write: bool) {
@@ -301,7 +302,8 @@ impl Farm {
             linked_wikis(&config),
         ));
         let follower = index.clone();
-        self.notices.subscribe(move |notice: &BranchMoved| {
+        self.notices
+            .subscribe_on_thread("link-index-notices", move |notice: &BranchMoved| {
             let followed = notice
                 .location
                 .open()

@@ -173,34 +173,49 @@ impl WikiLinks {
         kept.into_boxed_slice()
     }
 
-    /// The pages that link to `target` of this wiki (itself left out), by name.
-    fn sources_of(&self, target: u32) -> Vec<PagePath> {
-        let mut sources: Vec<PagePath> = self
+    /// The pages that link to `target` of this wiki (itself left out), in name order.
+    fn sources_of(&self, target: u32) -> Vec<u32> {
+        let sources = self
             .links
             .iter()
             .filter(|(source, links)| {
                 **source != target && links.iter().any(|l| self.resolve(*l) == Some(target))
             })
-            .map(|(source, _)| self.page_name(*source))
+            .map(|(source, _)| *source)
             .collect();
-        sources.sort();
-        sources
+        self.in_name_order(sources)
     }
 
-    /// The pages that link to page `path` of wiki `wiki`, another wiki.
-    fn sources_in_other(&self, wiki: &str, path: &str) -> Vec<PagePath> {
+    /// The pages that link to page `path` of wiki `wiki`, another wiki, in name order.
+    fn sources_in_other(&self, wiki: &str, path: &str) -> Vec<u32> {
         let (Some(wiki), Some(path)) = (self.names.get(wiki), self.names.get(path)) else {
             return Vec::new();
         };
         let wanted = Link::Other { wiki, path };
-        let mut sources: Vec<PagePath> = self
+        let sources = self
             .links
             .iter()
             .filter(|(_, links)| links.contains(&wanted))
-            .map(|(source, _)| self.page_name(*source))
+            .map(|(source, _)| *source)
             .collect();
-        sources.sort();
-        sources
+        self.in_name_order(sources)
+    }
+
+    /// Page ids sorted as their names are (the order of page paths is that of their text).
+    fn in_name_order(&self, mut ids: Vec<u32>) -> Vec<u32> {
+        ids.sort_unstable_by(|a, b| self.names.name(*a).cmp(self.names.name(*b)));
+        ids
+    }
+
+    /// The first `limit` of these pages by name, and how many there are: only the pages shown
+    /// are made page paths again.
+    fn first(&self, ids: &[u32], limit: usize) -> (Vec<PagePath>, usize) {
+        let shown = ids
+            .iter()
+            .take(limit)
+            .map(|id| self.page_name(*id))
+            .collect();
+        (shown, ids.len())
     }
 
     fn to_text(&self) -> String {
@@ -296,8 +311,14 @@ impl WikiLinks {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Wanted {
     pub path: PagePath,
+    /// The first [`WANTED_SOURCES`] linking pages, by name.
     pub linked_from: Vec<PagePath>,
+    /// How many pages link to it.
+    pub count: usize,
 }
+
+/// The linking pages named for each wanted page; the others are counted.
+pub const WANTED_SOURCES: usize = 10;
 
 /// The link index of the farm.
 pub struct LinkIndex {
@@ -441,23 +462,27 @@ impl LinkIndex {
         .unwrap_or(false)
     }
 
-    /// The pages of wiki `slug` (at `tree`) that link to its page `target`.
+    /// The pages of wiki `slug` (at `tree`) that link to its page `target`: the first `limit`
+    /// by name, and how many.
     pub fn links_here(
         &self,
         slug: &WikiSlug,
         repo: &Repo,
         tree: Option<ObjectId>,
         target: &PagePath,
-    ) -> Result<Vec<PagePath>> {
+        limit: usize,
+    ) -> Result<(Vec<PagePath>, usize)> {
         self.at(slug, repo, tree, |links| {
-            links
+            let sources = links
                 .names
                 .get(target.as_str())
-                .map_or_else(Vec::new, |id| links.sources_of(id))
+                .map_or_else(Vec::new, |id| links.sources_of(id));
+            links.first(&sources, limit)
         })
     }
 
-    /// The pages of wiki `slug` (at `tree`) that link to page `target` of wiki `other`.
+    /// The pages of wiki `slug` (at `tree`) that link to page `target` of wiki `other`: the
+    /// first `limit` by name, and how many.
     pub fn links_to_other(
         &self,
         slug: &WikiSlug,
@@ -465,9 +490,13 @@ impl LinkIndex {
         tree: Option<ObjectId>,
         other: &WikiSlug,
         target: &PagePath,
-    ) -> Result<Vec<PagePath>> {
+        limit: usize,
+    ) -> Result<(Vec<PagePath>, usize)> {
         self.at(slug, repo, tree, |links| {
-            links.sources_in_other(other.as_str(), target.as_str())
+            links.first(
+                &links.sources_in_other(other.as_str(), target.as_str()),
+                limit,
+            )
         })
     }
 
@@ -480,7 +509,8 @@ impl LinkIndex {
         target: &PagePath,
     ) -> Result<Vec<PagePath>> {
         self.current(slug, |links| {
-            links.sources_in_other(other.as_str(), target.as_str())
+            let sources = links.sources_in_other(other.as_str(), target.as_str());
+            links.first(&sources, usize::MAX).0
         })
     }
 
@@ -508,23 +538,19 @@ impl LinkIndex {
             }
             let mut wanted: Vec<Wanted> = wanted
                 .into_iter()
-                .map(|(target, sources)| {
-                    let mut linked_from: Vec<PagePath> =
-                        sources.iter().map(|s| links.page_name(*s)).collect();
-                    linked_from.sort();
-                    linked_from.dedup();
+                .map(|(target, mut sources)| {
+                    sources.sort_unstable();
+                    sources.dedup();
+                    let sources = links.in_name_order(sources);
+                    let (linked_from, count) = links.first(&sources, WANTED_SOURCES);
                     Wanted {
                         path: links.page_name(target),
                         linked_from,
+                        count,
                     }
                 })
                 .collect();
-            wanted.sort_by(|a, b| {
-                b.linked_from
-                    .len()
-                    .cmp(&a.linked_from.len())
-                    .then_with(|| a.path.cmp(&b.path))
-            });
+            wanted.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
             wanted
         })
     }
@@ -698,8 +724,9 @@ mod tests {
         let tree = Some(repo.tree_of(head).expect("tree"));
         let here = |target| {
             index
-                .links_here(&w, &repo, tree, &page(target))
+                .links_here(&w, &repo, tree, &page(target), usize::MAX)
                 .expect("links")
+                .0
         };
         assert_eq!(
             names(&here("A")),
@@ -714,14 +741,16 @@ mod tests {
             wanted,
             [Wanted {
                 path: page("Nope"),
-                linked_from: vec![page("A"), page("Home")]
+                linked_from: vec![page("A"), page("Home")],
+                count: 2,
             }]
         );
         let orphans = index.orphans(&w, &repo, tree, &["Home"]).expect("orphans");
         assert_eq!(names(&orphans), ["Lonely"]);
         let other = index
-            .links_to_other(&w, &repo, tree, &slug("lakou"), &page("Charte"))
-            .expect("links");
+            .links_to_other(&w, &repo, tree, &slug("lakou"), &page("Charte"), 10)
+            .expect("links")
+            .0;
         assert_eq!(names(&other), ["Home"]);
 
         // Deleting Guides/C: `[[C]]` now means the root's C, which is wanted.

@@ -53,13 +53,13 @@ pub fn backlinks(chrome: &Chrome, prefix: &str, path: &str, groups: &[BacklinkGr
     )
 }
 
-/// The linking pages named on a row of the wanted pages; the others are counted.
-const SOURCES_SHOWN: usize = 10;
-
 /// A page that does not exist yet and the pages that link to it.
 pub struct WantedRow<'a> {
     pub path: &'a str,
+    /// The first linking pages, by name.
     pub linked_from: Vec<&'a str>,
+    /// How many pages link to it.
+    pub count: usize,
 }
 
 /// `/{wiki}/_wanted`.
@@ -84,15 +84,15 @@ pub fn wanted(chrome: &Chrome, prefix: &str, rows: &[WantedRow], can_write: bool
                                         " " a.button.create href=(urls::edit(prefix, row.path)) { (t.create) }
                                     }
                                 }
-                                td.count { (row.linked_from.len()) }
+                                td.count { (row.count) }
                                 td.linked-from {
                                     (t.linked_from) " "
-                                    @for (i, source) in row.linked_from.iter().take(SOURCES_SHOWN).enumerate() {
+                                    @for (i, source) in row.linked_from.iter().enumerate() {
                                         @if i > 0 { ", " }
                                         a href=(urls::page(prefix, source)) { (source) }
                                     }
-                                    @if row.linked_from.len() > SOURCES_SHOWN {
-                                        " … " (row.linked_from.len() - SOURCES_SHOWN) " " (t.more_backlinks)
+                                    @if row.count > row.linked_from.len() {
+                                        " … " (row.count - row.linked_from.len()) " " (t.more_backlinks)
                                     }
                                 }
                             }

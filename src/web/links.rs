@@ -44,6 +44,7 @@ pub async fn wanted(caller: Caller, wiki: WikiRequest) -> Result<Response> {
         .map(|wanted| WantedRow {
             path: wanted.path.as_str(),
             linked_from: wanted.linked_from.iter().map(PagePath::as_str).collect(),
+            count: wanted.count,
         })
         .collect();
     let chrome = wiki.chrome(&caller)?;

@@ -43,14 +43,13 @@ impl Wiki<'_> {
             return Ok(Backlinks::default());
         };
         let (repo, tree) = (&snapshot.repo, snapshot.head.tree);
-        let sources = if *wiki == self.slug {
-            index.links_here(&self.slug, repo, Some(tree), target)?
+        let (sources, total) = if *wiki == self.slug {
+            index.links_here(&self.slug, repo, Some(tree), target, MAX_BACKLINKS)?
         } else {
-            index.links_to_other(&self.slug, repo, Some(tree), wiki, target)?
+            index.links_to_other(&self.slug, repo, Some(tree), wiki, target, MAX_BACKLINKS)?
         };
-        let total = sources.len();
-        let mut pages = Vec::with_capacity(total.min(MAX_BACKLINKS));
-        for page in sources.into_iter().take(MAX_BACKLINKS) {
+        let mut pages = Vec::with_capacity(sources.len());
+        for page in sources {
             let text = match snapshot.listing.pages.get(&page) {
                 Some(stored) => repo
                     .read(tree, stored)?

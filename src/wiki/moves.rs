@@ -93,7 +93,8 @@ impl Wiki<'_> {
 
         let index = self.link_index()?;
         let (repo, tree) = (&snapshot.repo, snapshot.head.tree);
-        for source in index.links_here(&self.slug, repo, Some(tree), from)? {
+        let (sources, _) = index.links_here(&self.slug, repo, Some(tree), from, usize::MAX)?;
+        for source in sources {
             let Some(stored) = listing.pages.get(&source) else {
                 continue;
             };
