@@ -3,6 +3,8 @@
 //! Every error names the file, the line and the key, so that a farm admin can fix it without
 //! reading code. This module knows nothing of HTTP or git.
 
+pub mod edit;
+
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::net::SocketAddr;

@@ -44,6 +44,8 @@ pub struct Farm {
     search: std::sync::OnceLock<Arc<Search>>,
     /// The link index, once started (`start_links`).
     links: std::sync::OnceLock<Arc<LinkIndex>>,
+    /// Held while a change from the web is written to the configuration files.
+    config_writes: Mutex<()>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -106,6 +108,7 @@ impl Farm {
             tokens: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
             links: std::sync::OnceLock::new(),
+            config_writes: Mutex::new(()),
         })
     }
 
@@ -168,6 +171,31 @@ impl Farm {
             .read()
             .expect("config lock is never poisoned")
             .clone()
+    }
+
+    /// The fingerprint of `roster.toml` as it is on disk, for a form that will change it.
+    pub fn roster_digest(&self) -> Result<String> {
+        let (_, roster) = config::read_texts(&self.config_dir)
+            .map_err(|errors| Error::Internal(errors.to_string()))?;
+        Ok(config::edit::digest(&roster))
+    }
+
+    /// Sets a person's display name and e-mail in `roster.toml` (see [`config::edit`]) when the
+    /// file still has the fingerprint `expected`, and applies the new roster at once.
+    pub fn set_person_details(
+        &self,
+        login: &str,
+        expected: &str,
+        name: &str,
+        email: &str,
+    ) -> Result<(), config::edit::EditRefused> {
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        config::edit::set_person_details(&self.config_dir, expected, login, name, email)?;
+        if let Err(errors) = self.reload() {
+            tracing::warn!(%errors, "the roster written from the web did not load");
+        }
+        tracing::info!(%login, "person's details changed from the web");
+        Ok(())
     }
 
     /// Overrides the data folder named in the configuration (the `--data` option).

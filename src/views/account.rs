@@ -55,6 +55,17 @@ pub struct AccountPage<'a> {
     pub token_error: Option<&'a str>,
     /// The token name typed, kept when refused.
     pub token_name: &'a str,
+    /// The details form: the values shown, the roster's fingerprint, and a message (and
+    /// whether it is an error).
+    pub details: DetailsForm<'a>,
+}
+
+/// The form in which a person changes their own display name and e-mail.
+pub struct DetailsForm<'a> {
+    pub name: &'a str,
+    pub email: &'a str,
+    pub digest: &'a str,
+    pub message: Option<(&'a str, bool)>,
 }
 
 /// `/account`.
@@ -74,6 +85,25 @@ pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
             h1 { (t.account) }
             p { strong { (name) } " · " (email) }
             @if farm_admin { p.notice { (t.farm_admin) } }
+            section.details {
+                h2 { (t.your_details) }
+                @if let Some((message, error)) = page.details.message {
+                    @if error {
+                        p.error role="alert" { (message) }
+                    } @else {
+                        p.notice role="status" { (message) }
+                    }
+                }
+                form.stack method="post" action="/account/details" {
+                    input type="hidden" name="csrf" value=(chrome.csrf);
+                    input type="hidden" name="digest" value=(page.details.digest);
+                    label for="display-name" { (t.display_name) }
+                    input #display-name type="text" name="name" maxlength="100" value=(page.details.name) required;
+                    label for="email" { (t.email_address) }
+                    input #email type="email" name="email" maxlength="254" value=(page.details.email) required;
+                    button.primary type="submit" { (t.save_details) }
+                }
+            }
             h2 { (t.your_organisations) }
             @if memberships.is_empty() {
                 p.empty { (t.no_organisation) }

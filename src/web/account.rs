@@ -5,6 +5,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
+use crate::config::edit::EditRefused;
 use crate::dates::format_date;
 use crate::error::{Bad, Error};
 use crate::i18n::Lang;
@@ -123,8 +124,89 @@ pub async fn logout(
     redirect_with_cookie("/", &cookie)
 }
 
-pub async fn account(State(state): State<SharedState>, caller: Caller) -> Result<Response, Error> {
-    render_account(&state, &caller, None, None, "", StatusCode::OK).await
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    saved: Option<String>,
+}
+
+pub async fn account(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Query(query): Query<AccountQuery>,
+) -> Result<Response, Error> {
+    let t = caller.lang.messages();
+    let details = Details {
+        typed: None,
+        message: query.saved.is_some().then_some((t.details_saved, false)),
+    };
+    render_account(&state, &caller, None, None, "", details, StatusCode::OK).await
+}
+
+/// What the details form shows besides the roster's values: what was typed, and a message.
+#[derive(Default)]
+struct Details<'a> {
+    typed: Option<(&'a str, &'a str)>,
+    message: Option<(&'a str, bool)>,
+}
+
+#[derive(Deserialize)]
+pub struct DetailsSubmitted {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    digest: String,
+}
+
+/// `POST /account/details`: the person's own display name and e-mail, written into
+/// `roster.toml` unless it changed on disk since the form was shown.
+pub async fn set_details(
+    State(state): State<SharedState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, Error> {
+    let login = caller.actor.login().ok_or(Error::Forbidden)?.to_owned();
+    let submitted: DetailsSubmitted = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let farm = state.farm.clone();
+    let (name, email, digest) = (
+        submitted.name.clone(),
+        submitted.email.clone(),
+        submitted.digest.clone(),
+    );
+    let written =
+        blocking(move || Ok(farm.set_person_details(&login, &digest, &name, &email))).await?;
+    let t = caller.lang.messages();
+    let typed = Some((submitted.name.as_str(), submitted.email.as_str()));
+    let (details, status) = match written {
+        Ok(()) => return Ok(Redirect::to("/account?saved=details").into_response()),
+        // The values on disk now, to start again from.
+        Err(EditRefused::Stale) => {
+            let _ = state.farm.reload();
+            let details = Details {
+                typed: None,
+                message: Some((t.details_stale, true)),
+            };
+            (details, StatusCode::CONFLICT)
+        }
+        Err(EditRefused::BadName) => {
+            let message = Some((t.details_bad_name, true));
+            (Details { typed, message }, StatusCode::BAD_REQUEST)
+        }
+        Err(EditRefused::BadEmail) => {
+            let message = Some((t.details_bad_email, true));
+            (Details { typed, message }, StatusCode::BAD_REQUEST)
+        }
+        Err(EditRefused::Invalid(errors)) => {
+            tracing::warn!(%errors, "a change from the web would leave the configuration invalid");
+            let message = Some((t.details_invalid, true));
+            (Details { typed, message }, StatusCode::CONFLICT)
+        }
+        Err(EditRefused::Failed(why)) => return Err(Error::Internal(why)),
+    };
+    render_account(&state, &caller, None, None, "", details, status).await
 }
 
 /// The account page, with a token just made or the reason one was not.
@@ -134,12 +216,20 @@ async fn render_account(
     new_token: Option<&str>,
     token_error: Option<&str>,
     token_name: &str,
+    details: Details<'_>,
     status: StatusCode,
 ) -> Result<Response, Error> {
     let Some(login) = caller.actor.login() else {
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
-    let person = caller.config.roster.person(login).ok_or(Error::NotFound)?;
+    // The roster in force now: the details form starts from the newest values.
+    let newest = state.farm.config();
+    let person = newest.roster.person(login).ok_or(Error::NotFound)?;
+    let farm = state.farm.clone();
+    let digest = blocking(move || farm.roster_digest()).await?;
+    let (shown_name, shown_email) = details
+        .typed
+        .unwrap_or((person.name.as_str(), person.email.as_str()));
     let memberships: Vec<Membership> = caller
         .config
         .roster
@@ -174,6 +264,12 @@ async fn render_account(
         new_token,
         token_error,
         token_name,
+        details: views::DetailsForm {
+            name: shown_name,
+            email: shown_email,
+            digest: &digest,
+            message: details.message,
+        },
     };
     Ok((status, views::account(&caller.chrome(None), &page)).into_response())
 }
@@ -201,7 +297,17 @@ pub async fn create_token(
     match made {
         Ok(token) => {
             tracing::info!(%login, name = %submitted.name.trim(), "personal token created");
-            render_account(&state, &caller, Some(&token), None, "", StatusCode::OK).await
+            let details = Details::default();
+            render_account(
+                &state,
+                &caller,
+                Some(&token),
+                None,
+                "",
+                details,
+                StatusCode::OK,
+            )
+            .await
         }
         Err(refused) => {
             let why = match refused {
@@ -210,7 +316,17 @@ pub async fn create_token(
                 tokens::Refused::TooMany => t.token_too_many,
             };
             let status = StatusCode::BAD_REQUEST;
-            render_account(&state, &caller, None, Some(why), &submitted.name, status).await
+            let name = &submitted.name;
+            render_account(
+                &state,
+                &caller,
+                None,
+                Some(why),
+                name,
+                Details::default(),
+                status,
+            )
+            .await
         }
     }
 }
@@ -240,7 +356,14 @@ pub async fn revoke_token(
     Ok(Redirect::to("/account").into_response())
 }
 
-csrf_form!(LoginForm, CsrfForm, LangForm, TokenForm, RevokeForm);
+csrf_form!(
+    LoginForm,
+    CsrfForm,
+    LangForm,
+    TokenForm,
+    RevokeForm,
+    DetailsSubmitted
+);
 
 #[derive(Deserialize)]
 pub struct LangForm {

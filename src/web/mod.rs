@@ -61,6 +61,7 @@ pub fn router(state: SharedState) -> Router {
         .route("/login", get(account::login_form).post(account::login))
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
+        .route("/account/details", post(account::set_details))
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))

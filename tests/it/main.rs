@@ -2,7 +2,8 @@
 //!
 //! Each module is an area a person would notice: who reads and writes what, on every surface
 //! (`policy`), the routes (`pages`), host names (`host`), configuration changes while running
-//! (`reload`), signing in (`signin`), malformed addresses (`bad_input`), the command line and
+//! (`reload`), signing in (`signin`), one's own account (`account`), links between pages and
+//! wikis, backlinks, wanted pages and moves (`links`), malformed addresses (`bad_input`), the command line and
 //! storage (`config`), Markdown rendering (`rendering`), the interface language (`language`),
 //! editing and its history (`editing`), hostile uses of the write path (`hostile`), names git
 //! would read as its own or that display as others (`names`), connections held open by slow,
@@ -11,6 +12,7 @@
 //! (`stress`) and one walk in a real Chromium (`browser`). The `harness` writes farms, runs
 //! servers and acts as a person (see its action layer).
 
+mod account;
 mod bad_input;
 mod browser;
 mod config;
