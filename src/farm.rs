@@ -42,8 +42,6 @@ pub struct Farm {
     tokens: std::sync::OnceLock<Tokens>,
     /// The search index, once started (`start_search`).
     search: std::sync::OnceLock<Arc<Search>>,
-    /// The link index, once started (`start_links`).
-    links: std::sync::OnceLock<Arc<LinkIndex>>,
     /// Held while a change from the web is written to the configuration files.
     config_writes: Mutex<()>,
 }
@@ -107,7 +105,6 @@ impl Farm {
             notices,
             tokens: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
-            links: std::sync::OnceLock::new(),
             config_writes: Mutex::new(()),
         })
     }
@@ -190,7 +187,14 @@ impl Farm {
         email: &str,
     ) -> Result<(), config::edit::EditRefused> {
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        config::edit::set_person_details(&self.config_dir, expected, login, name, email)?;
+        let written =
+            config::edit::set_person_details(&self.config_dir, expected, login, name, email);
+        if let Err(config::edit::EditRefused::Stale) = written {
+            // The hand edit that made the form stale is applied now, so that the person is
+            // shown the values on disk.
+            let _ = self.reload();
+        }
+        written?;
         if let Err(errors) = self.reload() {
             tracing::warn!(%errors, "the roster written from the web did not load");
         }
@@ -231,7 +235,7 @@ impl Farm {
         if let Some(search) = self.search.get() {
             search.sync(indexed_wikis(&self.config()));
         }
-        if let Some(links) = self.links.get() {
+        if let Some(links) = self.derived.links() {
             links.sync(linked_wikis(&self.config()));
         }
         Ok(Reload::Applied)
@@ -340,7 +344,6 @@ impl Farm {
                 tracing::warn!(wiki = %notice.wiki, %error, "link index not updated; it will be on first use");
             }
         });
-        self.derived.set_links(index.clone());
         if write {
             LinkIndex::save_on_thread(&index);
             let catching_up = index.clone();
@@ -351,7 +354,7 @@ impl Farm {
                 tracing::warn!(%error, "the link index will catch up on first use");
             }
         }
-        let _ = self.links.set(index);
+        self.derived.set_links(index);
     }
 
     /// What links to page `path` of wiki `slug`, in every wiki the actor may read: that wiki

@@ -17,6 +17,7 @@
 //! (HTML) and `web` (HTTP, the only async code).
 
 pub mod access;
+pub mod atomic_file;
 pub mod cache;
 pub mod config;
 pub mod dates;

@@ -222,12 +222,11 @@ fn read(path: &Path) -> Result<File> {
     }
 }
 
-/// Writes the file aside, then renames it over the old one: a crash leaves one or the other.
+/// Writes the file atomically: a crash leaves the old one or the new one.
 fn write(path: &Path, file: &File) -> Result<()> {
     let text = toml::to_string(file).map_err(|error| Error::Internal(error.to_string()))?;
-    let aside = path.with_extension("toml.new");
-    let written = std::fs::write(&aside, text).and_then(|()| std::fs::rename(&aside, path));
-    written.map_err(|error| Error::Internal(format!("{}: {error}", path.display())))
+    crate::atomic_file::write(path, &text)
+        .map_err(|error| Error::Internal(format!("{}: {error}", path.display())))
 }
 
 #[cfg(test)]

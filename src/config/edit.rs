@@ -67,7 +67,7 @@ pub fn set_person_details(
     set_string(person, "email", email);
     let text = document.to_string();
     parse(dir, &farm_text, &text).map_err(EditRefused::Invalid)?;
-    write_atomically(&dir.join(ROSTER_FILE), &text)
+    crate::atomic_file::write(&dir.join(ROSTER_FILE), &text)
         .map_err(|error| EditRefused::Failed(error.to_string()))
 }
 
@@ -83,20 +83,6 @@ fn set_string(table: &mut dyn toml_edit::TableLike, key: &str, value: &str) {
             table.insert(key, toml_edit::value(value));
         }
     }
-}
-
-/// Writes a file so that a crash leaves the old text or the new one, never half of either.
-fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let aside = file.with_file_name(format!(".{name}.new"));
-    let mut out = std::fs::File::create(&aside)?;
-    out.write_all(text.as_bytes())?;
-    out.sync_all()?;
-    std::fs::rename(&aside, file)
 }
 
 #[cfg(test)]

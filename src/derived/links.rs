@@ -15,7 +15,7 @@
 //! asks it about the wikis the reader may read only.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex, RwLock, Weak};
 use std::time::Duration;
 
@@ -646,7 +646,7 @@ impl LinkIndex {
                 links.dirty = false;
                 links.to_text()
             };
-            if let Err(error) = write_atomically(&file, &text) {
+            if let Err(error) = crate::atomic_file::write(&file, &text) {
                 tracing::warn!(wiki = %slug, %error, "the link index could not be written; it will be caught up at the next start");
             }
         }
@@ -668,16 +668,6 @@ impl LinkIndex {
             tracing::warn!(%error, "the link index will not be written to disk");
         }
     }
-}
-
-/// Writes a file so that a crash leaves the old one or the new one, never half of either.
-fn write_atomically(file: &Path, text: &str) -> std::io::Result<()> {
-    if let Some(dir) = file.parent() {
-        std::fs::create_dir_all(dir)?;
-    }
-    let aside = file.with_extension("links.new");
-    std::fs::write(&aside, text)?;
-    std::fs::rename(&aside, file)
 }
 
 #[cfg(test)]

@@ -184,7 +184,6 @@ pub async fn set_details(
         Ok(()) => return Ok(Redirect::to("/account?saved=details").into_response()),
         // The values on disk now, to start again from.
         Err(EditRefused::Stale) => {
-            let _ = state.farm.reload();
             let details = Details {
                 typed: None,
                 message: Some((t.details_stale, true)),

@@ -2,7 +2,7 @@
 //! itself (comments and layout kept, every other line untouched), a hand edit on disk that raced
 //! the form never overwritten, malformed values refused with the form kept.
 
-use crate::harness::{Farm, Reply, display_name};
+use crate::harness::{Browser, Farm, Reply, display_name};
 
 fn farm() -> Farm {
     Farm::new().person("alice").person("bob").organisation(
@@ -21,6 +21,27 @@ fn field(reply: &Reply, id: &str) -> String {
     rest[value..value + rest[value..].find('"').expect("quoted")].to_owned()
 }
 
+/// Sends the details form with these values.
+async fn post_details(
+    browser: &mut Browser,
+    csrf: &str,
+    digest: &str,
+    name: &str,
+    email: &str,
+) -> Reply {
+    browser
+        .post_form(
+            "/account/details",
+            &[
+                ("csrf", csrf),
+                ("digest", digest),
+                ("name", name),
+                ("email", email),
+            ],
+        )
+        .await
+}
+
 #[tokio::test]
 async fn a_person_changes_their_details_and_the_roster_keeps_everything_else() {
     let dir = farm().write();
@@ -34,18 +55,15 @@ async fn a_person_changes_their_details_and_the_roster_keeps_everything_else() {
     let page = alice.get("/account").await.expect(200);
     assert_eq!(field(&page, "display-name"), display_name("alice"));
     let (csrf, digest) = (page.csrf(), page.field("digest"));
-    let saved = alice
-        .post_form(
-            "/account/details",
-            &[
-                ("csrf", &csrf),
-                ("digest", &digest),
-                ("name", "Alice Théodore"),
-                ("email", "alice@lakou.example"),
-            ],
-        )
-        .await
-        .expect(303);
+    let saved = post_details(
+        &mut alice,
+        &csrf,
+        &digest,
+        "Alice Théodore",
+        "alice@lakou.example",
+    )
+    .await
+    .expect(303);
     assert_eq!(saved.location(), Some("/account?saved=details"));
     let page = alice.get("/account?saved=details").await.expect(200);
     assert!(
@@ -94,16 +112,7 @@ async fn a_hand_edit_made_meanwhile_is_not_overwritten() {
         .read_config("roster.toml")
         .replace(&display_name("alice"), "Alice à la main");
     dir.write_config("roster.toml", &hand);
-    let refused = alice
-        .post_form(
-            "/account/details",
-            &[
-                ("csrf", &csrf),
-                ("digest", &digest),
-                ("name", "Web"),
-                ("email", "w@example.org"),
-            ],
-        )
+    let refused = post_details(&mut alice, &csrf, &digest, "Web", "w@example.org")
         .await
         .expect(409);
     assert!(
@@ -115,16 +124,7 @@ async fn a_hand_edit_made_meanwhile_is_not_overwritten() {
     assert_eq!(dir.read_config("roster.toml"), hand);
     // From the values now shown, the change goes through.
     let (csrf, digest) = (refused.csrf(), refused.field("digest"));
-    alice
-        .post_form(
-            "/account/details",
-            &[
-                ("csrf", &csrf),
-                ("digest", &digest),
-                ("name", "Web"),
-                ("email", "w@example.org"),
-            ],
-        )
+    post_details(&mut alice, &csrf, &digest, "Web", "w@example.org")
         .await
         .expect(303);
     assert!(dir.read_config("roster.toml").contains("name = \"Web\""));
@@ -151,16 +151,7 @@ async fn malformed_details_and_forged_forms_change_nothing() {
             "Le nom affiché",
         ),
     ] {
-        let refused = alice
-            .post_form(
-                "/account/details",
-                &[
-                    ("csrf", &csrf),
-                    ("digest", &digest),
-                    ("name", name),
-                    ("email", email),
-                ],
-            )
+        let refused = post_details(&mut alice, &csrf, &digest, name, email)
             .await
             .expect(400);
         assert!(
@@ -174,31 +165,11 @@ async fn malformed_details_and_forged_forms_change_nothing() {
             "{email}"
         );
     }
-    let forged = alice
-        .post_form(
-            "/account/details",
-            &[
-                ("csrf", "forged"),
-                ("digest", &digest),
-                ("name", "Mallory"),
-                ("email", "m@example.org"),
-            ],
-        )
-        .await;
+    let forged = post_details(&mut alice, "forged", &digest, "Mallory", "m@example.org").await;
     assert_eq!(forged.status, 403);
     let mut visitor = server.browser();
     let csrf = visitor.csrf().await;
-    let anonymous = visitor
-        .post_form(
-            "/account/details",
-            &[
-                ("csrf", &csrf),
-                ("digest", &digest),
-                ("name", "Nobody"),
-                ("email", "n@example.org"),
-            ],
-        )
-        .await;
+    let anonymous = post_details(&mut visitor, &csrf, &digest, "Nobody", "n@example.org").await;
     assert_eq!(anonymous.status, 403);
     assert_eq!(dir.read_config("roster.toml"), before);
 }

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[&[&str]] = &[
     &[
         "object_id",
+        "atomic_file",
         "page_path",
         "dates",
         "cache",
