@@ -11,32 +11,17 @@
 //! Run with `cargo bench --bench edit`; `KONBIT_BENCH_SAVES` and `KONBIT_BENCH_HISTORY` set the
 //! sample counts. Prints medians and 99th percentiles.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
+
+use common::{count, git, hidden, report, sign_in, start_server};
 
 const PAGES: usize = 10_000;
 const HOT_EVERY: usize = 50;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn git(dir: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("HOME", dir)
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.org");
-    command
-}
 
 /// A bare repository whose history adds one page per commit; every `HOT_EVERY` commits also edit
 /// `Notes/Hot.md`, which ends with `PAGES / HOT_EVERY` revisions.
@@ -86,31 +71,6 @@ fn build_repository(root: &Path, repo: &Path) {
     assert!(import.wait().expect("fast-import").success());
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
-fn report(name: &str, mut samples: Vec<Duration>) {
-    samples.sort();
-    println!(
-        "{name}: n={} median={:.2} ms p99={:.2} ms min={:.2} ms",
-        samples.len(),
-        percentile(&samples, 0.5).as_secs_f64() * 1e3,
-        percentile(&samples, 0.99).as_secs_f64() * 1e3,
-        samples[0].as_secs_f64() * 1e3,
-    );
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .map(|i| i + marker.len())
-        .expect("hidden field");
-    html[start..start + html[start..].find('"').expect("end quote")].to_owned()
-}
-
 /// Saves each page once (the edit form fetched untimed) and returns the time of each POST.
 async fn timed_saves(
     client: &reqwest::Client,
@@ -151,13 +111,6 @@ async fn timed_saves(
     times
 }
 
-fn count(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
 fn main() {
     // `cargo bench` passes `--bench`; any other argument filters nothing here.
     let root = tempfile::tempdir().expect("temp dir");
@@ -189,24 +142,7 @@ fn main() {
     )
     .expect("roster.toml");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_konbit"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start konbit");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read address");
-    let _server = Server(child);
-    let base = line
-        .trim()
-        .strip_prefix("konbit listening on ")
-        .expect("listening line")
-        .to_owned();
+    let (_server, base, _log) = start_server(&config, &[]);
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async move {
@@ -214,36 +150,7 @@ fn main() {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("client");
-        let cookie_of = |response: &reqwest::Response| {
-            response
-                .headers()
-                .get_all("set-cookie")
-                .iter()
-                .filter_map(|v| v.to_str().ok())
-                .map(|v| v.split(';').next().unwrap_or("").to_owned())
-                .collect::<Vec<_>>()
-        };
-        let login_page = client
-            .get(format!("{base}/login"))
-            .send()
-            .await
-            .expect("login page");
-        let anon = cookie_of(&login_page).join("; ");
-        let csrf = hidden(&login_page.text().await.expect("body"), "csrf");
-        let signed = client
-            .post(format!("{base}/login"))
-            .header("cookie", &anon)
-            .form(&[
-                ("csrf", csrf.as_str()),
-                ("login", "ed"),
-                ("password", "bench"),
-                ("next", "/"),
-            ])
-            .send()
-            .await
-            .expect("sign in");
-        assert_eq!(signed.status(), 303, "sign-in");
-        let session = cookie_of(&signed).join("; ");
+        let session = sign_in(&client, &base, "ed", "bench").await;
 
         // Warm up: the first request of a page walks and caches the listing.
         let _ = client

@@ -23,12 +23,15 @@
 //! `KONBIT_BENCH_GREP_RUNS` the grep runs (3), `KONBIT_BENCH_SAVES` and `KONBIT_BENCH_PUSHES`
 //! the freshness samples (20 and 10). Prints medians, 99th percentiles and ratios.
 
+mod common;
+
 use std::collections::HashSet;
-use std::io::{BufRead, BufReader, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::sync::{Arc, Condvar, Mutex};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{count, git, hidden, ms, percentile, resident_mib, sign_in, start_server};
 
 /// The content language of wiki `i` is `LANGS[i % 10]`; each is a folder of the corpus.
 const LANGS: [&str; 10] = ["en", "en", "en", "en", "en", "en", "fr", "es", "de", "pt"];
@@ -43,37 +46,6 @@ const CORPUS_DIRS: [(&str, &str); 5] = [
 /// Commits each wiki's pages are added in.
 const COMMITS_PER_WIKI: usize = 10;
 const PASSWORD: &str = "bench";
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn count(var: &str, default: usize) -> usize {
-    std::env::var(var)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn git(home: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", home)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.org")
-        .env("GIT_COMMITTER_NAME", "Bench")
-        .env("GIT_COMMITTER_EMAIL", "bench@example.org")
-        .stdout(Stdio::null());
-    command
-}
 
 #[track_caller]
 fn run(command: &mut Command) {
@@ -382,93 +354,10 @@ fn check_out(home: &Path, repo: &Path, dir: &Path) {
     assert!(archive.wait().expect("git archive").success());
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> Duration {
-    let index = ((sorted.len() as f64 - 1.0) * p).round() as usize;
-    sorted[index]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
 /// Median and p99 of the samples.
 fn stats(mut samples: Vec<Duration>) -> (Duration, Duration) {
     samples.sort();
     (percentile(&samples, 0.5), percentile(&samples, 0.99))
-}
-
-/// The server's standard error, line by line, as it comes.
-#[derive(Default)]
-struct Log {
-    lines: Mutex<Vec<String>>,
-    added: Condvar,
-}
-
-impl Log {
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        let deadline = Instant::now() + timeout;
-        let mut lines = self.lines.lock().expect("log lock");
-        loop {
-            if let Some(line) = lines.iter().find(|line| line.contains(needle)) {
-                return line.clone();
-            }
-            let left = deadline.saturating_duration_since(Instant::now());
-            assert!(
-                !left.is_zero(),
-                "the server did not log {needle:?} within {timeout:?}; its log:\n{}",
-                lines.join("\n")
-            );
-            lines = self.added.wait_timeout(lines, left).expect("log lock").0;
-        }
-    }
-
-    fn matching(&self, pattern: &str) -> Vec<String> {
-        let lines = self.lines.lock().expect("log lock");
-        lines
-            .iter()
-            .filter(|line| line.contains(pattern))
-            .cloned()
-            .collect()
-    }
-}
-
-/// `konbit serve` on the farm, its address and its log.
-fn start_server(config: &Path) -> (Killed, String, Arc<Log>) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_konbit"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-        .arg(config)
-        .env("RUST_LOG", "konbit=info,warn")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start konbit");
-    let log = Arc::new(Log::default());
-    let stderr = child.stderr.take().expect("stderr");
-    let collector = log.clone();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            collector.lines.lock().expect("log lock").push(line);
-            collector.added.notify_all();
-        }
-    });
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("read address");
-    // Keep reading so that the server never writes into a closed pipe.
-    std::thread::spawn(move || {
-        let mut rest = String::new();
-        while stdout.read_line(&mut rest).is_ok_and(|n| n > 0) {
-            rest.clear();
-        }
-    });
-    let base = line
-        .trim()
-        .strip_prefix("konbit listening on ")
-        .expect("listening line")
-        .to_owned();
-    (Killed(child), base, log)
 }
 
 /// The value of `name=` in a log line.
@@ -500,22 +389,6 @@ fn folder_size(dir: &Path) -> u64 {
             Err(_) => 0,
         })
         .sum()
-}
-
-fn resident_mib(pid: u32) -> Option<f64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
-    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kib / 1024.0)
-}
-
-fn hidden(html: &str, name: &str) -> String {
-    let marker = format!("name=\"{name}\" value=\"");
-    let start = html
-        .find(&marker)
-        .map(|i| i + marker.len())
-        .expect("hidden field");
-    html[start..start + html[start..].find('"').expect("end quote")].to_owned()
 }
 
 /// What a results page says.
@@ -583,41 +456,6 @@ async fn get(client: &reqwest::Client, url: &str, cookie: Option<&str>) -> (u16,
     let response = request.send().await.expect("a response");
     let status = response.status().as_u16();
     (status, response.text().await.expect("a body"))
-}
-
-/// Signs in like a browser and returns the session cookie.
-async fn sign_in(client: &reqwest::Client, base: &str, login: &str) -> String {
-    let cookie_of = |response: &reqwest::Response| {
-        response
-            .headers()
-            .get_all("set-cookie")
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .map(|v| v.split(';').next().unwrap_or("").to_owned())
-            .collect::<Vec<_>>()
-            .join("; ")
-    };
-    let login_page = client
-        .get(format!("{base}/login"))
-        .send()
-        .await
-        .expect("login page");
-    let anonymous = cookie_of(&login_page);
-    let csrf = hidden(&login_page.text().await.expect("body"), "csrf");
-    let signed = client
-        .post(format!("{base}/login"))
-        .header("cookie", &anonymous)
-        .form(&[
-            ("csrf", csrf.as_str()),
-            ("login", login),
-            ("password", PASSWORD),
-            ("next", "/"),
-        ])
-        .send()
-        .await
-        .expect("sign in");
-    assert_eq!(signed.status(), 303, "sign-in");
-    cookie_of(&signed)
 }
 
 /// Searches until `word` is found (at least one result); returns the time it took.
@@ -854,7 +692,7 @@ fn main() {
     // The server's own catch-up at start, on a data folder without an index.
     std::fs::remove_dir_all(&index_dir).expect("removing the index");
     let started = Instant::now();
-    let (server, base, log) = start_server(&config);
+    let (server, base, log) = start_server(&config, &[]);
     let caught_up = log.wait_for("search index caught up", Duration::from_secs(900));
     let waited = started.elapsed();
     let elapsed = log_field(&caught_up, "elapsed").and_then(debug_seconds);
@@ -914,7 +752,7 @@ fn main() {
         .timeout(Duration::from_secs(60))
         .build()
         .expect("client");
-    let member = runtime.block_on(sign_in(&client, &base, "ed"));
+    let member = runtime.block_on(sign_in(&client, &base, "ed", PASSWORD));
 
     // 2. Query latency over HTTP, as a visitor and as a member.
     let mut member_medians = Vec::new();

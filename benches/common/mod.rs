@@ -27,16 +27,19 @@ pub fn count(var: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-/// `git` with no user or system configuration.
+/// `git` with no user or system configuration and no prompts; its output is dropped.
 pub fn git(home: &Path) -> Command {
     let mut command = Command::new("git");
     command
         .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("HOME", home)
+        .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_AUTHOR_NAME", "Bench")
         .env("GIT_AUTHOR_EMAIL", "bench@example.org")
         .env("GIT_COMMITTER_NAME", "Bench")
-        .env("GIT_COMMITTER_EMAIL", "bench@example.org");
+        .env("GIT_COMMITTER_EMAIL", "bench@example.org")
+        .stdout(Stdio::null());
     command
 }
 
@@ -97,6 +100,16 @@ impl Log {
             );
             lines = self.added.wait_timeout(lines, left).expect("log lock").0;
         }
+    }
+
+    /// Every line so far holding `pattern`.
+    pub fn matching(&self, pattern: &str) -> Vec<String> {
+        let lines = self.lines.lock().expect("log lock");
+        lines
+            .iter()
+            .filter(|line| line.contains(pattern))
+            .cloned()
+            .collect()
     }
 }
 
