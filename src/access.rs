@@ -3,6 +3,7 @@
 //! One pure function of (roster, place, actor, action). Every surface asks it and nothing else;
 //! it knows nothing of HTTP, sessions or storage.
 
+use crate::config::edit::Change;
 use crate::config::{Config, Visibility, WikiConfig};
 use crate::roster::{Role, Roster};
 
@@ -83,6 +84,74 @@ pub fn allows(roster: &Roster, place: Place, actor: &Actor, action: Action) -> b
         },
         Action::Write => role >= Some(Role::Editor),
         Action::Administer => role == Some(Role::Admin),
+    }
+}
+
+/// What governing the farm touches, for [`may_govern`].
+#[derive(Clone, Copy, Debug)]
+pub enum Governed<'a> {
+    /// A person's own details and password.
+    Own(&'a str),
+    /// An organisation's memberships, handing out at most a role.
+    Organisation(&'a str, Role),
+    /// A wiki's settings (but its host names) and grants, handing out at most a role.
+    Wiki(&'a WikiConfig, Role),
+    /// The farm itself: organisations, wikis and their host names, people, farm admins, the
+    /// audit trail.
+    Farm,
+}
+
+/// Whether `actor` may change what `governed` names. Organisation admins govern their
+/// organisation and its wikis, never above their own role; farm admins govern everything. A
+/// disabled person governs nothing, not even themselves.
+pub fn may_govern(roster: &Roster, actor: &Actor, governed: Governed) -> bool {
+    let Some(person) = actor.login().and_then(|login| roster.person(login)) else {
+        return false;
+    };
+    if person.farm_admin {
+        return true;
+    }
+    match governed {
+        Governed::Own(login) => person.login == login,
+        Governed::Organisation(slug, role) => {
+            roster.role_in(slug, &person.login) == Some(Role::Admin) && role <= Role::Admin
+        }
+        Governed::Wiki(wiki, granted) => {
+            let held = role(roster, wiki, actor);
+            held == Some(Role::Admin) && Some(granted) <= held
+        }
+        Governed::Farm => false,
+    }
+}
+
+/// What a change to the configuration governs (the wiki or organisation it names must exist;
+/// a change naming nothing that exists is the farm's business).
+pub fn governed<'c>(config: &'c Config, change: &'c Change) -> Governed<'c> {
+    match change {
+        Change::PersonDetails { login, .. } | Change::Password { login, .. } => {
+            Governed::Own(login)
+        }
+        Change::Member {
+            organisation, role, ..
+        } => Governed::Organisation(organisation, role.unwrap_or(Role::Reader)),
+        Change::WikiSettings {
+            wiki, hosts: None, ..
+        } => match config.wiki(wiki) {
+            Some(wiki) => Governed::Wiki(wiki, Role::Reader),
+            None => Governed::Farm,
+        },
+        Change::Grant { wiki, role, .. } => match config.wiki(wiki) {
+            Some(wiki) => Governed::Wiki(wiki, role.unwrap_or(Role::Reader)),
+            None => Governed::Farm,
+        },
+        Change::WikiSettings { .. }
+        | Change::AddPerson { .. }
+        | Change::Disabled { .. }
+        | Change::FarmAdmin { .. }
+        | Change::AddOrganisation { .. }
+        | Change::AddWiki { .. }
+        | Change::RetireWiki { .. }
+        | Change::Restore { .. } => Governed::Farm,
     }
 }
 
@@ -196,5 +265,89 @@ mod tests {
             expected.sort_unstable();
             assert_eq!(readable, expected, "readable wikis of {actor:?}");
         }
+    }
+
+    /// Administration as a table: who governs what, and up to which role.
+    #[test]
+    fn governing() {
+        let config = farm();
+        let roster = &config.roster;
+        let private = config.wiki("private").expect("declared");
+        let person = |login: &str| Actor::Person(login.to_owned());
+        for (login, own, org_admin, wiki_admin, farm) in [
+            ("reader", true, false, false, false),
+            ("editor", true, false, false, false),
+            ("admin", true, true, true, false),
+            ("root", true, true, true, true),
+            ("outsider", true, false, false, false),
+            ("ghost", false, false, false, false),
+        ] {
+            let actor = person(login);
+            assert_eq!(
+                may_govern(roster, &actor, Governed::Own(login)),
+                own,
+                "{login}"
+            );
+            assert_eq!(
+                may_govern(roster, &actor, Governed::Organisation("own", Role::Admin)),
+                org_admin,
+                "{login}"
+            );
+            assert_eq!(
+                may_govern(roster, &actor, Governed::Wiki(private, Role::Admin)),
+                wiki_admin,
+                "{login}"
+            );
+            assert_eq!(may_govern(roster, &actor, Governed::Farm), farm, "{login}");
+        }
+        // Nobody but a farm admin governs someone else's account; a visitor governs nothing.
+        assert!(!may_govern(
+            roster,
+            &person("admin"),
+            Governed::Own("reader")
+        ));
+        assert!(may_govern(roster, &person("root"), Governed::Own("reader")));
+        assert!(!may_govern(roster, &Actor::Visitor, Governed::Own("")));
+        // The other organisation's admin governs it, not this one.
+        assert!(may_govern(
+            roster,
+            &person("outsider"),
+            Governed::Organisation("other", Role::Admin)
+        ));
+        assert!(!may_govern(
+            roster,
+            &person("outsider"),
+            Governed::Organisation("own", Role::Reader)
+        ));
+        // Host names and new wikis are the farm's.
+        let hosts = Change::WikiSettings {
+            wiki: "private".into(),
+            title: "T".into(),
+            visibility: Visibility::Public,
+            lang: "fr".into(),
+            theme: "default".into(),
+            hosts: Some(vec!["wiki.example.org".into()]),
+        };
+        assert!(!may_govern(
+            roster,
+            &person("admin"),
+            governed(&config, &hosts)
+        ));
+        assert!(may_govern(
+            roster,
+            &person("root"),
+            governed(&config, &hosts)
+        ));
+        // A disabled farm admin governs nothing.
+        let mut disabled = config.roster.clone();
+        if let Some(root) = disabled.people.get_mut("root") {
+            root.disabled = true;
+        }
+        assert!(!may_govern(&disabled, &person("root"), Governed::Farm));
+        assert!(!may_govern(
+            &disabled,
+            &person("root"),
+            Governed::Own("root")
+        ));
     }
 }

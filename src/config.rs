@@ -215,9 +215,12 @@ struct RawRosterFile {
 struct RawPerson {
     name: String,
     email: String,
-    password: Spanned<String>,
+    /// Absent for a newcomer who has not set one yet (see one-time links).
+    password: Option<Spanned<String>>,
     #[serde(default)]
     farm_admin: bool,
+    #[serde(default)]
+    disabled: bool,
 }
 
 #[derive(Deserialize)]
@@ -375,7 +378,7 @@ pub fn warnings(dir: &Path, config: &Config) -> Vec<ConfigError> {
     warnings
 }
 
-fn is_valid_login(login: &str) -> bool {
+pub fn is_valid_login(login: &str) -> bool {
     (1..=64).contains(&login.len())
         && login.bytes().all(|b| {
             b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-')
@@ -393,9 +396,11 @@ fn validate_roster(source: &mut Source, raw: RawRosterFile) -> Roster {
                 "a login is 1 to 64 characters among a-z, 0-9, '.', '_' and '-'",
             );
         }
-        if !roster::is_argon2id_hash(person.password.get_ref()) {
+        if let Some(password) = &person.password
+            && !roster::is_argon2id_hash(password.get_ref())
+        {
             source.error(
-                &person.password,
+                password,
                 format!("{key}.password"),
                 "expected an argon2id PHC string (make one with `konbit hash-password`)",
             );
@@ -407,8 +412,9 @@ fn validate_roster(source: &mut Source, raw: RawRosterFile) -> Roster {
                 login,
                 name: person.name,
                 email: person.email,
-                password: person.password.into_inner(),
+                password: person.password.map(Spanned::into_inner),
                 farm_admin: person.farm_admin,
+                disabled: person.disabled,
             },
         );
     }

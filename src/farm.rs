@@ -8,11 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, RwLock};
 
 use crate::access::{self, Action, Actor, Place};
+use crate::audit::{self, Audit, By};
+use crate::config::edit::{Change, EditRefused, Texts};
 use crate::config::{self, Config, ConfigErrors, WikiConfig};
 use crate::derived::search::{Found, IndexedWiki, Query, Scope, Search, Suggestion};
 use crate::derived::{BranchMoved, Derived, LinkIndex, Notices, Subscriber};
 use crate::error::{Error, Result};
+use crate::object_id::ObjectId;
 use crate::page_path::{PagePath, WikiSlug};
+use crate::password_links::{LinkKey, LinkRefused};
 use crate::store::Location;
 use crate::tokens::Tokens;
 use crate::wiki::{Backlinks, Wiki};
@@ -44,6 +48,8 @@ pub struct Farm {
     search: std::sync::OnceLock<Arc<Search>>,
     /// Held while a change from the web is written to the configuration files.
     config_writes: Mutex<()>,
+    /// The key that signs one-time password links (in the data folder, made at first use).
+    link_key: std::sync::OnceLock<LinkKey>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -106,6 +112,7 @@ impl Farm {
             tokens: std::sync::OnceLock::new(),
             search: std::sync::OnceLock::new(),
             config_writes: Mutex::new(()),
+            link_key: std::sync::OnceLock::new(),
         })
     }
 
@@ -170,36 +177,341 @@ impl Farm {
             .clone()
     }
 
-    /// The fingerprint of `roster.toml` as it is on disk, for a form that will change it.
-    pub fn roster_digest(&self) -> Result<String> {
-        let (_, roster) = config::read_texts(&self.config_dir)
-            .map_err(|errors| Error::Internal(errors.to_string()))?;
-        Ok(config::edit::digest(&roster))
+    /// The fingerprint of both configuration files as they are on disk, for a form that will
+    /// change them.
+    pub fn config_digest(&self) -> Result<String> {
+        let texts =
+            Texts::read(&self.config_dir).map_err(|errors| Error::Internal(errors.to_string()))?;
+        Ok(texts.digest())
     }
 
-    /// Sets a person's display name and e-mail in `roster.toml` (see [`config::edit`]) when the
-    /// file still has the fingerprint `expected`, and applies the new roster at once.
-    pub fn set_person_details(
+    /// Whether the configuration files on disk are valid now: the administration pages say
+    /// when they are not, and write nothing until they are repaired.
+    pub fn config_on_disk(&self) -> std::result::Result<(), ConfigErrors> {
+        config::load(&self.config_dir).map(|_| ())
+    }
+
+    /// Makes a change to the configuration files for `actor`, who must govern what it touches
+    /// (the policy's [`access::may_govern`]; else `NotFound`, as for a private wiki), when the
+    /// files still have the fingerprint `expected`. It is recorded in the audit trail by its
+    /// author and applied at once.
+    pub fn change_config(
         &self,
-        login: &str,
+        actor: &Actor,
         expected: &str,
-        name: &str,
-        email: &str,
-    ) -> Result<(), config::edit::EditRefused> {
+        change: Change,
+    ) -> Result<std::result::Result<(), EditRefused>> {
+        let config = self.config();
+        if !access::may_govern(&config.roster, actor, access::governed(&config, &change)) {
+            return Err(Error::NotFound);
+        }
+        let login = actor.login().unwrap_or_default();
+        let name = config
+            .roster
+            .person(login)
+            .map_or(login, |person| person.name.as_str());
+        let summary = change.summary();
+        self.write_config(Some(By { login, name }), expected, &change, &summary)
+    }
+
+    /// Undoes a change of the audit trail (farm admins only): each file it touched goes back to
+    /// its state before, merged with later changes to other lines; recorded as a change itself.
+    pub fn undo_config(
+        &self,
+        actor: &Actor,
+        expected: &str,
+        commit: ObjectId,
+    ) -> Result<std::result::Result<(), EditRefused>> {
+        let config = self.config();
+        if !access::may_govern(&config.roster, actor, access::Governed::Farm) {
+            return Err(Error::NotFound);
+        }
+        let (before, after) = self.audit().change(commit)?;
+        let current =
+            Texts::read(&self.config_dir).map_err(|errors| Error::Internal(errors.to_string()))?;
+        let texts = match config::edit::undone(&current, &before, &after) {
+            Ok(texts) => texts,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        let login = actor.login().unwrap_or_default();
+        let name = config
+            .roster
+            .person(login)
+            .map_or(login, |person| person.name.as_str());
+        let change = Change::Restore {
+            farm: texts.farm,
+            roster: texts.roster,
+        };
+        let summary = format!("undo {}", &commit.to_string()[..12]);
+        self.write_config(Some(By { login, name }), expected, &change, &summary)
+    }
+
+    /// The one writer of the configuration files: one change at a time, recorded, applied.
+    fn write_config(
+        &self,
+        by: Option<By>,
+        expected: &str,
+        change: &Change,
+        summary: &str,
+    ) -> Result<std::result::Result<(), EditRefused>> {
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        let written =
-            config::edit::set_person_details(&self.config_dir, expected, login, name, email);
-        if let Err(config::edit::EditRefused::Stale) = written {
-            // The hand edit that made the form stale is applied now, so that the person is
-            // shown the values on disk.
-            let _ = self.reload();
+        self.write_locked(by, Some(expected), change, summary)
+    }
+
+    /// Writes a change while `config_writes` is held; `expected: None` takes the files as they
+    /// are (a change that shows no values to go stale: a password).
+    fn write_locked(
+        &self,
+        by: Option<By>,
+        expected: Option<&str>,
+        change: &Change,
+        summary: &str,
+    ) -> Result<std::result::Result<(), EditRefused>> {
+        let current;
+        let expected = match expected {
+            Some(expected) => expected,
+            None => {
+                current = self.config_digest()?;
+                &current
+            }
+        };
+        let written = config::edit::apply(&self.config_dir, expected, change);
+        let texts = match written {
+            Ok(texts) => texts,
+            Err(refused) => {
+                if let EditRefused::Stale = refused {
+                    // The hand edit that made the form stale is applied now, so that the person
+                    // is shown the values on disk.
+                    let _ = self.reload();
+                }
+                return Ok(Err(refused));
+            }
+        };
+        let who = by.as_ref().map_or("", |by| by.login).to_owned();
+        if let Err(error) = self.audit().record(&texts, by, summary) {
+            tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
         }
-        written?;
+        if let Change::RetireWiki { wiki } = change {
+            self.archive_repository(wiki);
+        }
         if let Err(errors) = self.reload() {
-            tracing::warn!(%errors, "the roster written from the web did not load");
+            tracing::warn!(%errors, "the configuration written from the web did not load");
         }
-        tracing::info!(%login, "person's details changed from the web");
-        Ok(())
+        tracing::info!(by = %who, change = %summary, "configuration changed from the web");
+        Ok(Ok(()))
+    }
+
+    /// Moves a retired wiki's repository to `<data_dir>/_retired/<slug>-<seconds>.git`: kept,
+    /// not served, and out of the way of a new wiki of the same slug.
+    fn archive_repository(&self, slug: &str) {
+        let config = self.config();
+        let Some(wiki) = config.wiki(slug) else {
+            return;
+        };
+        let location = repo_location(&config, &wiki.slug);
+        let retired = config.farm.data_dir.join("_retired");
+        let now = now_seconds();
+        let to = retired.join(format!("{slug}-{now}.git"));
+        let moved =
+            std::fs::create_dir_all(&retired).and_then(|()| std::fs::rename(location.path(), &to));
+        match moved {
+            Ok(()) => {
+                tracing::info!(wiki = %slug, to = %to.display(), "retired wiki's repository archived")
+            }
+            Err(error) => {
+                tracing::error!(wiki = %slug, %error, "cannot archive the retired wiki's repository")
+            }
+        }
+    }
+
+    /// The key of one-time password links, `<data_dir>/password-links.key`, made at first use.
+    fn link_key(&self) -> Result<&LinkKey> {
+        if let Some(key) = self.link_key.get() {
+            return Ok(key);
+        }
+        let path = self.config().farm.data_dir.join("password-links.key");
+        let key = match std::fs::read_to_string(&path) {
+            Ok(text) => LinkKey::from_text(&text).ok_or_else(|| {
+                Error::Internal(format!("{} is damaged; remove it", path.display()))
+            })?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                let key = LinkKey::generate();
+                crate::atomic_file::write(&path, &key.to_text())
+                    .map_err(|error| Error::Internal(format!("{}: {error}", path.display())))?;
+                key
+            }
+            Err(error) => return Err(Error::Internal(format!("{}: {error}", path.display()))),
+        };
+        Ok(self.link_key.get_or_init(|| key))
+    }
+
+    /// A one-time link for `login` to set a password, for a farm admin to pass on (the farm
+    /// has no mail server it can rely on). `None` when there is no such person who may act.
+    pub fn issue_password_link(&self, actor: &Actor, login: &str) -> Result<Option<String>> {
+        let config = self.config();
+        if !access::may_govern(&config.roster, actor, access::Governed::Farm) {
+            return Err(Error::NotFound);
+        }
+        let Some(person) = config.roster.person(login) else {
+            return Ok(None);
+        };
+        let link = self.link_key()?.issue(person, now_seconds());
+        tracing::info!(by = actor.login().unwrap_or(""), %login, "one-time password link issued");
+        Ok(Some(link))
+    }
+
+    /// The person a one-time link is for, if it is still good.
+    pub fn password_link_person(
+        &self,
+        link: &str,
+    ) -> Result<std::result::Result<String, LinkRefused>> {
+        let config = self.config();
+        let checked = self.link_key()?.check(&config.roster, link, now_seconds());
+        Ok(checked.map(|person| person.login.clone()))
+    }
+
+    /// Sets a password with a one-time link: the link is used up by the change itself.
+    pub fn set_password_with_link(
+        &self,
+        link: &str,
+        password: &str,
+    ) -> Result<std::result::Result<String, PasswordRefused>> {
+        let login = match self.password_link_person(link)? {
+            Ok(login) => login,
+            Err(refused) => return Ok(Err(PasswordRefused::Link(refused))),
+        };
+        if let Err(refused) = check_new_password(password) {
+            return Ok(Err(refused));
+        }
+        let hash = crate::roster::hash_password(password)
+            .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        // Checked again under the lock: two uses racing each other, one wins.
+        if self.password_link_person(link)?.is_err() {
+            return Ok(Err(PasswordRefused::Link(LinkRefused::Invalid)));
+        }
+        let config = self.config();
+        let name = config.roster.people[&login].name.clone();
+        let change = Change::Password {
+            login: login.clone(),
+            hash,
+        };
+        let by = By {
+            login: &login,
+            name: &name,
+        };
+        match self.write_locked(
+            Some(by),
+            None,
+            &change,
+            &format!("people.{login}: password (one-time link)"),
+        )? {
+            Ok(()) => Ok(Ok(login)),
+            Err(refused) => Ok(Err(PasswordRefused::Edit(refused))),
+        }
+    }
+
+    /// Changes a person's own password, after checking their current one.
+    pub fn change_password(
+        &self,
+        actor: &Actor,
+        current: &str,
+        new: &str,
+    ) -> Result<std::result::Result<(), PasswordRefused>> {
+        let config = self.config();
+        let login = actor.login().ok_or(Error::NotFound)?;
+        let person = config.roster.person(login).ok_or(Error::NotFound)?;
+        if config.roster.check_password(login, current).is_none() {
+            return Ok(Err(PasswordRefused::WrongPassword));
+        }
+        if let Err(refused) = check_new_password(new) {
+            return Ok(Err(refused));
+        }
+        let hash = crate::roster::hash_password(new)
+            .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
+        let change = Change::Password {
+            login: login.to_owned(),
+            hash,
+        };
+        let by = By {
+            login,
+            name: &person.name,
+        };
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        Ok(self
+            .write_locked(Some(by), None, &change, &change.summary())?
+            .map_err(PasswordRefused::Edit))
+    }
+
+    /// The audit trail of the configuration, `<data_dir>/_config-history.git` (a name no wiki
+    /// slug can take).
+    fn audit(&self) -> Audit {
+        Audit::new(Location::new(
+            self.config().farm.data_dir.join("_config-history.git"),
+        ))
+    }
+
+    /// Each wiki's health, for farm admins: its repository present and valid, its size on disk,
+    /// its last change, and whether derived state (the link index and search) follows it.
+    pub fn health(&self, actor: &Actor) -> Result<Vec<WikiHealth>> {
+        let config = self.config();
+        if !access::may_govern(&config.roster, actor, access::Governed::Farm) {
+            return Err(Error::NotFound);
+        }
+        let catching_up = self.search.get().is_none_or(|search| search.catching_up());
+        Ok(config
+            .wikis
+            .values()
+            .map(|wiki| {
+                let location = repo_location(&config, &wiki.slug);
+                let head = location.open().and_then(|repo| repo.head());
+                let links = self.derived.links().map(|links| links.reflects(&wiki.slug));
+                let (repository, last_change, caught_up) = match head {
+                    Ok(head) => {
+                        let tree = head.as_ref().map(|head| head.tree);
+                        let links_follow = links.is_none_or(|reflects| reflects == tree);
+                        (
+                            Ok(()),
+                            head.map(|head| head.time),
+                            links_follow && !catching_up,
+                        )
+                    }
+                    Err(error) => (Err(error.to_string()), None, false),
+                };
+                WikiHealth {
+                    slug: wiki.slug.clone(),
+                    repository,
+                    bytes: folder_size(location.path()),
+                    last_change,
+                    caught_up,
+                }
+            })
+            .collect())
+    }
+
+    /// The themes a wiki may take: `default` and every folder of the themes folder with a
+    /// `style.css`.
+    pub fn themes(&self) -> Vec<String> {
+        let config = self.config();
+        let mut themes = vec!["default".to_owned()];
+        if let Ok(entries) = std::fs::read_dir(&config.farm.themes_dir) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name != "default" && entry.path().join("style.css").is_file() {
+                    themes.push(name);
+                }
+            }
+        }
+        themes.sort();
+        themes
+    }
+
+    /// The newest changes of the audit trail, for farm admins.
+    pub fn audit_entries(&self, actor: &Actor, limit: usize) -> Result<Vec<audit::Entry>> {
+        if !access::may_govern(&self.config().roster, actor, access::Governed::Farm) {
+            return Err(Error::NotFound);
+        }
+        self.audit().entries(limit)
     }
 
     /// Overrides the data folder named in the configuration (the `--data` option).
@@ -232,6 +544,11 @@ impl Farm {
         *self.config.write().expect("config lock is never poisoned") = Arc::new(config);
         drop(loaded);
         self.prepare_repositories();
+        // A change from the web records itself, by its author, while it holds this lock: only
+        // what no one here wrote is recorded as found on disk.
+        if let Ok(_no_web_change) = self.config_writes.try_lock() {
+            self.record_found_on_disk();
+        }
         if let Some(search) = self.search.get() {
             search.sync(indexed_wikis(&self.config()));
         }
@@ -239,6 +556,17 @@ impl Farm {
             links.sync(linked_wikis(&self.config()));
         }
         Ok(Reload::Applied)
+    }
+
+    /// Records the configuration files as they are on disk in the audit trail, when they are
+    /// not its newest state (a hand edit, or the first start).
+    pub fn record_found_on_disk(&self) {
+        let Ok(texts) = Texts::read(&self.config_dir) else {
+            return;
+        };
+        if let Err(error) = self.audit().record(&texts, None, "found on disk") {
+            tracing::error!(%error, "the configuration could not be recorded in the audit trail");
+        }
     }
 
     /// Creates the repository of every declared wiki that has none, and reports the ones that
@@ -483,6 +811,60 @@ fn install_hooks(dir: &Path) {
     if let Err(error) = written {
         tracing::error!(dir = %dir.display(), %error, "cannot install the push hooks; pushes will be refused");
     }
+}
+
+/// Why a password was not set.
+#[derive(Debug)]
+pub enum PasswordRefused {
+    Link(LinkRefused),
+    WrongPassword,
+    /// A password is 8 to 1024 characters.
+    TooShort,
+    TooLong,
+    Edit(EditRefused),
+}
+
+fn check_new_password(password: &str) -> std::result::Result<(), PasswordRefused> {
+    if password.chars().count() < 8 {
+        return Err(PasswordRefused::TooShort);
+    }
+    if password.len() > 1024 {
+        return Err(PasswordRefused::TooLong);
+    }
+    Ok(())
+}
+
+fn now_seconds() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_secs())
+}
+
+/// A wiki's health as a farm admin sees it.
+pub struct WikiHealth {
+    pub slug: WikiSlug,
+    /// Present and valid, or why not.
+    pub repository: std::result::Result<(), String>,
+    pub bytes: u64,
+    /// Seconds since the epoch.
+    pub last_change: Option<i64>,
+    /// Whether the link index and search follow its branch.
+    pub caught_up: bool,
+}
+
+/// The bytes of the files under a folder (0 when it is missing).
+fn folder_size(path: &Path) -> u64 {
+    let Ok(entries) = std::fs::read_dir(path) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .map(|entry| match entry.file_type() {
+            Ok(kind) if kind.is_dir() => folder_size(&entry.path()),
+            Ok(_) => entry.metadata().map_or(0, |meta| meta.len()),
+            Err(_) => 0,
+        })
+        .sum()
 }
 
 /// What a search found, and whether the index was still catching up.

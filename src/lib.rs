@@ -18,6 +18,7 @@
 
 pub mod access;
 pub mod atomic_file;
+pub mod audit;
 pub mod cache;
 pub mod config;
 pub mod dates;
@@ -30,6 +31,7 @@ pub mod i18n;
 pub mod markdown;
 pub mod object_id;
 pub mod page_path;
+pub mod password_links;
 pub mod roster;
 pub mod rules;
 mod store;

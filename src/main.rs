@@ -222,6 +222,7 @@ fn serve(
         farm.set_data_dir(&data);
     }
     farm.prepare_repositories();
+    farm.record_found_on_disk();
     if let Err(error) = farm.start_search() {
         tracing::error!(%error, "search is unavailable");
     }

@@ -41,9 +41,13 @@ pub struct Person {
     pub login: String,
     pub name: String,
     pub email: String,
-    /// An argon2id PHC string, checked to parse when the roster was loaded.
-    pub password: String,
+    /// An argon2id PHC string, checked to parse when the roster was loaded; `None` until the
+    /// person sets one (through a one-time link).
+    pub password: Option<String>,
     pub farm_admin: bool,
+    /// A disabled person stays on the roster (their history, memberships and grants are kept)
+    /// but is nobody: no sign-in, no session, no git, no rights.
+    pub disabled: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -60,8 +64,17 @@ pub struct Roster {
 }
 
 impl Roster {
+    /// A person who may act: on the roster and not disabled. Everything that grants rights
+    /// asks this; only administration pages read `people` whole.
     pub fn person(&self, login: &str) -> Option<&Person> {
-        self.people.get(login)
+        self.people.get(login).filter(|person| !person.disabled)
+    }
+
+    /// Whether the farm has a farm admin other than `login` who may act.
+    pub fn other_farm_admin(&self, login: &str) -> bool {
+        self.people
+            .values()
+            .any(|person| person.farm_admin && !person.disabled && person.login != login)
     }
 
     /// The role of a person in an organisation, if they belong to it.
@@ -86,9 +99,12 @@ impl Roster {
     /// Checks a password against the roster. An unknown login costs the same time as a wrong
     /// password, so that the answer reveals nothing about who is on the roster.
     pub fn check_password(&self, login: &str, password: &str) -> Option<&Person> {
-        match self.people.get(login) {
-            Some(person) => verify_password(&person.password, password).then_some(person),
-            None => {
+        match self.person(login) {
+            Some(Person {
+                password: Some(hash),
+                ..
+            }) => verify_password(hash, password).then(|| &self.people[login]),
+            _ => {
                 verify_password(&DECOY_HASH, password);
                 None
             }

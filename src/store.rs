@@ -79,6 +79,17 @@ impl Location {
         self.0.exists()
     }
 
+    /// Creates an empty bare repository whose HEAD names the default branch (the audit trail's:
+    /// its first commit is the first state recorded).
+    pub fn create_empty(&self) -> Result<()> {
+        let mut options = git2::RepositoryInitOptions::new();
+        options
+            .bare(true)
+            .initial_head(DEFAULT_BRANCH.trim_start_matches("refs/heads/"));
+        Repository::init_opts(&self.0, &options)?;
+        Ok(())
+    }
+
     /// Creates a bare repository whose first commit holds the files of `seed`, or a single
     /// `Home.md` with `welcome` when there is no seed.
     pub fn create(&self, seed: Option<&Path>, welcome: &str, message: &str) -> Result<()> {

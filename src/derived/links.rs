@@ -427,6 +427,19 @@ impl LinkIndex {
         Ok(work(&links))
     }
 
+    /// The tree a wiki's links reflect in this process, without catching up: whether derived
+    /// state followed the branch (the farm's health page asks).
+    pub fn reflects(&self, slug: &WikiSlug) -> Option<ObjectId> {
+        let entry = self
+            .wikis
+            .read()
+            .expect("never poisoned")
+            .get(slug)?
+            .clone();
+        let links = entry.lock().expect("never poisoned");
+        links.tree
+    }
+
     /// Catches every wiki up (at start, on a thread of its own).
     pub fn catch_up_all(&self) {
         let slugs: Vec<WikiSlug> = self

@@ -2,20 +2,18 @@
 
 use maud::{Markup, html};
 
-use super::{Chrome, layout, role_label};
+use super::{Chrome, layout, message, role_label};
 use crate::roster::Role;
 
 /// `/login`.
-pub fn login(chrome: &Chrome, next: &str, login: &str, error: Option<&str>) -> Markup {
+pub fn login(chrome: &Chrome, next: &str, login: &str, said: Option<(&str, bool)>) -> Markup {
     let t = chrome.t();
     layout(
         chrome,
         t.sign_in,
         html! {
             h1 { (t.sign_in) }
-            @if let Some(error) = error {
-                p.error role="alert" { (error) }
-            }
+            (message(said))
             form.stack method="post" action="/login" {
                 input type="hidden" name="csrf" value=(chrome.csrf);
                 input type="hidden" name="next" value=(next);
@@ -58,6 +56,10 @@ pub struct AccountPage<'a> {
     /// The details form: the values shown, the roster's fingerprint, and a message (and
     /// whether it is an error).
     pub details: DetailsForm<'a>,
+    /// What the password form says (and whether it is an error).
+    pub password: Option<(&'a str, bool)>,
+    /// The administration pages the person may open: their names and addresses.
+    pub governs: &'a [(String, String)],
 }
 
 /// The form in which a person changes their own display name and e-mail.
@@ -87,13 +89,7 @@ pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
             @if farm_admin { p.notice { (t.farm_admin) } }
             section.details {
                 h2 { (t.your_details) }
-                @if let Some((message, error)) = page.details.message {
-                    @if error {
-                        p.error role="alert" { (message) }
-                    } @else {
-                        p.notice role="status" { (message) }
-                    }
-                }
+                (message(page.details.message))
                 form.stack method="post" action="/account/details" {
                     input type="hidden" name="csrf" value=(chrome.csrf);
                     input type="hidden" name="digest" value=(page.details.digest);
@@ -102,6 +98,27 @@ pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
                     label for="email" { (t.email_address) }
                     input #email type="email" name="email" maxlength="254" value=(page.details.email) required;
                     button.primary type="submit" { (t.save_details) }
+                }
+            }
+            section.password {
+                h2 { (t.change_password) }
+                (message(page.password))
+                form.stack method="post" action="/account/password" {
+                    input type="hidden" name="csrf" value=(chrome.csrf);
+                    label for="current-password" { (t.current_password) }
+                    input #current-password type="password" name="current" autocomplete="current-password" required;
+                    (new_password_fields(chrome))
+                    button.primary type="submit" { (t.change_password) }
+                }
+            }
+            @if !page.governs.is_empty() {
+                section.administration {
+                    h2 { (t.administration) }
+                    ul {
+                        @for (name, address) in page.governs {
+                            li { a href=(address) { (name) } }
+                        }
+                    }
                 }
             }
             h2 { (t.your_organisations) }
@@ -154,6 +171,44 @@ pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
                     label for="token-name" { (t.token_name) }
                     input #token-name type="text" name="name" maxlength="60" value=(page.token_name) required;
                     button.primary type="submit" { (t.create_token) }
+                }
+            }
+        },
+    )
+}
+
+/// The new password, twice.
+fn new_password_fields(chrome: &Chrome) -> Markup {
+    let t = chrome.t();
+    html! {
+        label for="new-password" { (t.new_password) }
+        input #new-password type="password" name="password" autocomplete="new-password" minlength="8" required;
+        label for="confirm-password" { (t.confirm_password) }
+        input #confirm-password type="password" name="confirm" autocomplete="new-password" minlength="8" required;
+    }
+}
+
+/// `/account/password/{link}`: a person sets a password with a one-time link (`name` is whose,
+/// `None` when the link is worth nothing).
+pub fn set_password(
+    chrome: &Chrome,
+    name: Option<&str>,
+    action: &str,
+    said: Option<(&str, bool)>,
+) -> Markup {
+    let t = chrome.t();
+    layout(
+        chrome,
+        t.set_password,
+        html! {
+            h1 { (t.set_password) }
+            @if let Some(name) = name { p.person { strong { (name) } } }
+            (message(said))
+            @if name.is_some() {
+                form.stack method="post" action=(action) {
+                    input type="hidden" name="csrf" value=(chrome.csrf);
+                    (new_password_fields(chrome))
+                    button.primary type="submit" { (t.set_password) }
                 }
             }
         },

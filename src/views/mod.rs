@@ -15,6 +15,7 @@ use crate::roster::Role;
 use crate::urls;
 
 mod account;
+mod admin;
 mod edit;
 mod files;
 mod history;
@@ -23,6 +24,7 @@ mod pages;
 mod search;
 
 pub use account::*;
+pub use admin::*;
 pub use edit::*;
 pub use files::*;
 pub use history::*;
@@ -57,6 +59,19 @@ pub struct WikiNav<'a> {
 impl Chrome<'_> {
     pub fn t(&self) -> &'static Messages {
         self.lang.messages()
+    }
+}
+
+/// A message above a form: an alert when it is an error, else a status.
+pub fn message(said: Option<(&str, bool)>) -> Markup {
+    html! {
+        @if let Some((text, error)) = said {
+            @if error {
+                p.error role="alert" { (text) }
+            } @else {
+                p.notice role="status" { (text) }
+            }
+        }
     }
 }
 

@@ -1,15 +1,21 @@
 //! Signing in and out, the account page and the choice of language.
 
-use axum::extract::{Query, Request, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use crate::config::edit::EditRefused;
+use crate::access::{self, Governed};
+use crate::config::Config;
+use crate::config::edit::{Change, EditRefused};
 use crate::dates::format_date;
 use crate::error::{Bad, Error};
-use crate::i18n::Lang;
+use crate::farm::PasswordRefused;
+use crate::i18n::{Lang, Messages};
+use crate::password_links::LinkRefused;
+use crate::roster::Role;
 use crate::tokens;
+use crate::urls;
 use crate::views::{self, Membership, TokenRow};
 
 use super::form::{self, csrf_form};
@@ -25,11 +31,16 @@ fn local_or_home(next: Option<&str>) -> String {
 #[derive(Deserialize)]
 pub struct NextQuery {
     next: Option<String>,
+    login: Option<String>,
+    saved: Option<String>,
 }
 
 pub async fn login_form(caller: Caller, Query(query): Query<NextQuery>) -> Response {
     let next = local_or_home(query.next.as_deref());
-    views::login(&caller.chrome(None), &next, "", None).into_response()
+    let login = query.login.as_deref().unwrap_or("");
+    let t = caller.lang.messages();
+    let said = query.saved.as_ref().map(|_| (t.password_set, false));
+    views::login(&caller.chrome(None), &next, login, said).into_response()
 }
 
 #[derive(Deserialize)]
@@ -80,7 +91,12 @@ pub async fn login(
         state.sessions.sign_in_failed(&login, &caller.address);
         tracing::info!(%login, address = %caller.address, "sign-in refused");
         let t = caller.lang.messages();
-        let page = views::login(&caller.chrome(None), &next, &login, Some(t.sign_in_failed));
+        let page = views::login(
+            &caller.chrome(None),
+            &next,
+            &login,
+            Some((t.sign_in_failed, true)),
+        );
         return Ok((StatusCode::UNAUTHORIZED, page).into_response());
     };
     state.sessions.sign_in_succeeded(&login, &caller.address);
@@ -129,24 +145,61 @@ pub struct AccountQuery {
     saved: Option<String>,
 }
 
+/// The administration pages the person may open: the farm's, their organisations', their
+/// wikis' settings (each as the policy answers).
+fn governed_places(config: &Config, caller: &Caller) -> Vec<(String, String)> {
+    let roster = &config.roster;
+    let actor = &caller.actor;
+    let mut places = Vec::new();
+    if access::may_govern(roster, actor, Governed::Farm) {
+        places.push((
+            caller.lang.messages().farm_administration.to_owned(),
+            "/_admin".to_owned(),
+        ));
+    }
+    for org in roster.organisations.values() {
+        if access::may_govern(
+            roster,
+            actor,
+            Governed::Organisation(&org.slug, Role::Reader),
+        ) {
+            places.push((org.name.clone(), format!("/_org/{}", org.slug)));
+        }
+    }
+    for wiki in config.wikis.values() {
+        if access::may_govern(roster, actor, Governed::Wiki(wiki, Role::Reader)) {
+            let settings = format!("{}_settings", caller.prefix(&wiki.slug));
+            places.push((
+                format!("{} — {}", wiki.title, caller.lang.messages().settings),
+                settings,
+            ));
+        }
+    }
+    places
+}
+
 pub async fn account(
     State(state): State<SharedState>,
     caller: Caller,
     Query(query): Query<AccountQuery>,
 ) -> Result<Response, Error> {
     let t = caller.lang.messages();
+    let saved = query.saved.as_deref();
     let details = Details {
         typed: None,
-        message: query.saved.is_some().then_some((t.details_saved, false)),
+        message: (saved == Some("details")).then_some((t.details_saved, false)),
+        password: (saved == Some("password")).then_some((t.password_changed, false)),
     };
     render_account(&state, &caller, None, None, "", details, StatusCode::OK).await
 }
 
-/// What the details form shows besides the roster's values: what was typed, and a message.
+/// What the details form shows besides the roster's values: what was typed, and a message;
+/// and what the password form says.
 #[derive(Default)]
 struct Details<'a> {
     typed: Option<(&'a str, &'a str)>,
     message: Option<(&'a str, bool)>,
+    password: Option<(&'a str, bool)>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +215,7 @@ pub struct DetailsSubmitted {
 }
 
 /// `POST /account/details`: the person's own display name and e-mail, written into
-/// `roster.toml` unless it changed on disk since the form was shown.
+/// `roster.toml` unless the configuration changed on disk since the form was shown.
 pub async fn set_details(
     State(state): State<SharedState>,
     caller: Caller,
@@ -170,45 +223,192 @@ pub async fn set_details(
 ) -> Result<Response, Error> {
     let login = caller.actor.login().ok_or(Error::Forbidden)?.to_owned();
     let submitted: DetailsSubmitted = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
-    let farm = state.farm.clone();
-    let (name, email, digest) = (
-        submitted.name.clone(),
-        submitted.email.clone(),
-        submitted.digest.clone(),
-    );
-    let written =
-        blocking(move || Ok(farm.set_person_details(&login, &digest, &name, &email))).await?;
+    let (farm, actor) = (state.farm.clone(), caller.actor.clone());
+    let change = Change::PersonDetails {
+        login,
+        name: submitted.name.clone(),
+        email: submitted.email.clone(),
+    };
+    let digest = submitted.digest.clone();
+    let written = blocking(move || farm.change_config(&actor, &digest, change)).await?;
     let t = caller.lang.messages();
-    let typed = Some((submitted.name.as_str(), submitted.email.as_str()));
-    let (details, status) = match written {
+    let refused = match written {
         Ok(()) => return Ok(Redirect::to("/account?saved=details").into_response()),
-        // The values on disk now, to start again from.
-        Err(EditRefused::Stale) => {
-            let details = Details {
-                typed: None,
-                message: Some((t.details_stale, true)),
-            };
-            (details, StatusCode::CONFLICT)
-        }
-        Err(EditRefused::BadName) => {
-            let message = Some((t.details_bad_name, true));
-            (Details { typed, message }, StatusCode::BAD_REQUEST)
-        }
-        Err(EditRefused::BadEmail) => {
-            let message = Some((t.details_bad_email, true));
-            (Details { typed, message }, StatusCode::BAD_REQUEST)
-        }
-        Err(EditRefused::Invalid(errors)) => {
-            tracing::warn!(%errors, "a change from the web would leave the configuration invalid");
-            let message = Some((t.details_invalid, true));
-            (Details { typed, message }, StatusCode::CONFLICT)
-        }
-        Err(EditRefused::Failed(why)) => return Err(Error::Internal(why)),
+        Err(refused) => refused,
+    };
+    let (text, status) = error::config_refusal(t, &refused);
+    let details = Details {
+        // A stale form starts again from the values on disk.
+        typed: (!matches!(refused, EditRefused::Stale))
+            .then_some((submitted.name.as_str(), submitted.email.as_str())),
+        message: Some((&text, true)),
+        password: None,
     };
     render_account(&state, &caller, None, None, "", details, status).await
 }
 
-/// The account page, with a token just made or the reason one was not.
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// The words for a password that was not set.
+fn password_refusal(t: &Messages, refused: &PasswordRefused) -> (String, StatusCode) {
+    let bad = StatusCode::BAD_REQUEST;
+    match refused {
+        PasswordRefused::Link(LinkRefused::Invalid) => {
+            (t.link_invalid.to_owned(), StatusCode::NOT_FOUND)
+        }
+        PasswordRefused::Link(LinkRefused::Expired) => {
+            (t.link_expired.to_owned(), StatusCode::GONE)
+        }
+        PasswordRefused::WrongPassword => (t.wrong_password.to_owned(), StatusCode::FORBIDDEN),
+        PasswordRefused::TooShort => (t.password_too_short.to_owned(), bad),
+        PasswordRefused::TooLong => (t.password_too_long.to_owned(), bad),
+        PasswordRefused::Edit(refused) => error::config_refusal(t, refused),
+    }
+}
+
+/// `POST /account/password`: a person changes their own password, giving the current one.
+pub async fn change_password(
+    State(state): State<SharedState>,
+    caller: Caller,
+    request: Request,
+) -> Result<Response, Error> {
+    caller.actor.login().ok_or(Error::Forbidden)?;
+    let submitted: PasswordForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let t = caller.lang.messages();
+    let refused = if submitted.password != submitted.confirm {
+        (t.passwords_differ.to_owned(), StatusCode::BAD_REQUEST)
+    } else {
+        let (farm, actor) = (state.farm.clone(), caller.actor.clone());
+        let changed =
+            blocking(move || farm.change_password(&actor, &submitted.current, &submitted.password))
+                .await?;
+        match changed {
+            Ok(()) => {
+                // The old session ended with the old password: a new one, at once.
+                let login = caller.actor.login().unwrap_or_default();
+                let config = state.farm.config();
+                let Some(id) = config
+                    .roster
+                    .person(login)
+                    .and_then(|p| state.sessions.start(p))
+                else {
+                    return Ok(Redirect::to("/login").into_response());
+                };
+                state.sessions.end_stale(&config.roster);
+                let cookie = session::set_cookie(
+                    session::SESSION_COOKIE,
+                    &id,
+                    Some(session::session_max_age()),
+                    config.farm.secure_cookies,
+                );
+                return redirect_with_cookie("/account?saved=password", &cookie);
+            }
+            Err(refused) => password_refusal(t, &refused),
+        }
+    };
+    let details = Details {
+        password: Some((refused.0.as_str(), true)),
+        ..Details::default()
+    };
+    render_account(&state, &caller, None, None, "", details, refused.1).await
+}
+
+/// `GET /account/password/{link}`: the form of a one-time link, for anyone who holds it.
+pub async fn password_link_form(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(link): Path<String>,
+) -> Result<Response, Error> {
+    let farm = state.farm.clone();
+    let checked_link = link.clone();
+    let person = blocking(move || farm.password_link_person(&checked_link)).await?;
+    let t = caller.lang.messages();
+    let config = state.farm.config();
+    let action = format!("/account/password/{}", urls::query_value(&link));
+    let chrome = caller.chrome(None);
+    Ok(match person {
+        Ok(login) => {
+            let name = config.roster.people.get(&login).map(|p| p.name.as_str());
+            views::set_password(&chrome, name, &action, None).into_response()
+        }
+        Err(refused) => {
+            let (text, status) = password_refusal(t, &PasswordRefused::Link(refused));
+            (
+                status,
+                views::set_password(&chrome, None, &action, Some((&text, true))),
+            )
+                .into_response()
+        }
+    })
+}
+
+#[derive(Deserialize)]
+pub struct NewPasswordForm {
+    #[serde(default)]
+    csrf: String,
+    #[serde(default)]
+    password: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+/// `POST /account/password/{link}`: the password set, the link used up; then sign in.
+pub async fn set_password_with_link(
+    State(state): State<SharedState>,
+    caller: Caller,
+    Path(link): Path<String>,
+    request: Request,
+) -> Result<Response, Error> {
+    let submitted: NewPasswordForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
+    let t = caller.lang.messages();
+    let chrome = caller.chrome(None);
+    let action = format!("/account/password/{}", urls::query_value(&link));
+    let farm = state.farm.clone();
+    let checked_link = link.clone();
+    let person = blocking(move || farm.password_link_person(&checked_link)).await?;
+    let name = person.as_ref().ok().and_then(|login| {
+        state
+            .farm
+            .config()
+            .roster
+            .people
+            .get(login)
+            .map(|p| p.name.clone())
+    });
+    let refused = if submitted.password != submitted.confirm && person.is_ok() {
+        (t.passwords_differ.to_owned(), StatusCode::BAD_REQUEST)
+    } else {
+        let farm = state.farm.clone();
+        let set = blocking(move || farm.set_password_with_link(&link, &submitted.password)).await?;
+        match set {
+            Ok(login) => {
+                state.sessions.end_stale(&state.farm.config().roster);
+                let next = format!("/login?login={}&saved=password", urls::query_value(&login));
+                return Ok(Redirect::to(&next).into_response());
+            }
+            Err(refused) => password_refusal(t, &refused),
+        }
+    };
+    let shown_name = match refused.1 {
+        StatusCode::NOT_FOUND | StatusCode::GONE => None,
+        _ => name.as_deref(),
+    };
+    let page = views::set_password(&chrome, shown_name, &action, Some((&refused.0, true)));
+    Ok((refused.1, page).into_response())
+}
+
+/// The account page, with a token just made or the reason one was not, and what the details
+/// and password forms say.
 async fn render_account(
     state: &SharedState,
     caller: &Caller,
@@ -225,7 +425,7 @@ async fn render_account(
     let newest = state.farm.config();
     let person = newest.roster.person(login).ok_or(Error::NotFound)?;
     let farm = state.farm.clone();
-    let digest = blocking(move || farm.roster_digest()).await?;
+    let digest = blocking(move || farm.config_digest()).await?;
     let (shown_name, shown_email) = details
         .typed
         .unwrap_or((person.name.as_str(), person.email.as_str()));
@@ -238,6 +438,7 @@ async fn render_account(
             role,
         })
         .collect();
+    let governs = governed_places(&newest, caller);
     let (farm, owner) = (state.farm.clone(), login.to_owned());
     let tokens = blocking(move || farm.tokens().list(&owner)).await?;
     let dates: Vec<(String, Option<String>)> = tokens
@@ -269,6 +470,8 @@ async fn render_account(
             digest: &digest,
             message: details.message,
         },
+        password: details.password,
+        governs: &governs,
     };
     Ok((status, views::account(&caller.chrome(None), &page)).into_response())
 }
@@ -361,7 +564,9 @@ csrf_form!(
     LangForm,
     TokenForm,
     RevokeForm,
-    DetailsSubmitted
+    DetailsSubmitted,
+    PasswordForm,
+    NewPasswordForm
 );
 
 #[derive(Deserialize)]

@@ -8,7 +8,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use crate::access::Actor;
+use crate::config::edit::EditRefused;
 use crate::error::Error;
+use crate::i18n::Messages;
 use crate::rules::Refusal;
 use crate::views;
 
@@ -149,4 +151,40 @@ pub fn render(caller: &Caller, mark: ErrorMark, response: Response) -> Response 
 pub fn render_bare(error: Error) -> Response {
     let status = status(&error);
     (status, status.canonical_reason().unwrap_or("error")).into_response()
+}
+
+/// What a refused change says, in the person's language, and the status of the answer.
+pub(super) fn config_refusal(t: &Messages, refused: &EditRefused) -> (String, StatusCode) {
+    let bad = StatusCode::BAD_REQUEST;
+    let (text, status) = match refused {
+        EditRefused::Stale => (t.config_stale.to_owned(), StatusCode::CONFLICT),
+        EditRefused::BadName => (t.details_bad_name.to_owned(), bad),
+        EditRefused::BadTitle => (t.refused_bad_title.to_owned(), bad),
+        EditRefused::BadEmail => (t.details_bad_email.to_owned(), bad),
+        EditRefused::BadLogin => (t.refused_bad_login.to_owned(), bad),
+        EditRefused::BadSlug => (t.refused_bad_slug.to_owned(), bad),
+        EditRefused::ReservedSlug => (t.refused_reserved_slug.to_owned(), bad),
+        EditRefused::Taken => (t.refused_taken.to_owned(), StatusCode::CONFLICT),
+        EditRefused::NoSuchPerson => (t.refused_no_person.to_owned(), bad),
+        EditRefused::NoSuchOrganisation => (t.refused_no_organisation.to_owned(), bad),
+        EditRefused::NoSuchWiki => (t.refused_no_wiki.to_owned(), bad),
+        EditRefused::UnknownTheme => (t.refused_unknown_theme.to_owned(), bad),
+        EditRefused::UnknownLanguage => (t.refused_unknown_language.to_owned(), bad),
+        EditRefused::BadHost(host) => (format!("{} {host}", t.refused_bad_host), bad),
+        EditRefused::LastFarmAdmin => (t.refused_last_farm_admin.to_owned(), StatusCode::CONFLICT),
+        EditRefused::Broken(_) => (t.details_invalid.to_owned(), StatusCode::CONFLICT),
+        EditRefused::Invalid(errors) => {
+            tracing::warn!(%errors, "a change from the web would leave the configuration invalid");
+            (t.refused_invalid.to_owned(), StatusCode::CONFLICT)
+        }
+        EditRefused::UndoConflict => (t.refused_undo_conflict.to_owned(), StatusCode::CONFLICT),
+        EditRefused::Failed(why) => {
+            tracing::error!(%why, "a configuration change failed");
+            (
+                t.refused_invalid.to_owned(),
+                StatusCode::INTERNAL_SERVER_ERROR,
+            )
+        }
+    };
+    (text, status)
 }

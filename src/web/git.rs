@@ -372,7 +372,7 @@ async fn authenticate(
     let stored_hash = config
         .roster
         .person(login)
-        .map(|person| person.password.clone());
+        .and_then(|person| person.password.clone());
     let key = state
         .git
         .login_key(login, secret, stored_hash.as_deref().unwrap_or(""));

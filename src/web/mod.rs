@@ -2,12 +2,13 @@
 //! code.
 //!
 //! The only async code of konbit and the only place that knows about requests. One module per
-//! surface (`pages`, `history`, `edit`, `files`, `account`, `search`, `assets`); handlers take the
+//! surface (`pages`, `history`, `edit`, `files`, `account`, `admin`, `search`, `assets`); handlers take the
 //! [`Caller`] and, for a wiki, a [`WikiRequest`], ask the core (which asks the access policy)
 //! inside [`blocking`], and pass plain data to `views`. Forms are read by `form`, the only door
 //! that checks CSRF tokens. No file here calls git2.
 
 mod account;
+mod admin;
 mod assets;
 mod context;
 mod edit;
@@ -62,9 +63,28 @@ pub fn router(state: SharedState) -> Router {
         .route("/logout", post(account::logout))
         .route("/account", get(account::account))
         .route("/account/details", post(account::set_details))
+        .route("/account/password", post(account::change_password))
+        .route(
+            "/account/password/{link}",
+            get(account::password_link_form).post(account::set_password_with_link),
+        )
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))
+        .route("/_admin", get(admin::farm_page))
+        .route("/_admin/organisations", post(admin::add_organisation))
+        .route("/_admin/wikis", post(admin::add_wiki))
+        .route("/_admin/wikis/retire", post(admin::retire_wiki))
+        .route("/_admin/people", post(admin::add_person))
+        .route("/_admin/people/disabled", post(admin::set_disabled))
+        .route("/_admin/people/farm-admin", post(admin::set_farm_admin))
+        .route("/_admin/people/link", post(admin::password_link))
+        .route("/_admin/audit", get(admin::audit))
+        .route("/_admin/audit/undo", post(admin::undo))
+        .route(
+            "/_org/{organisation}",
+            get(admin::organisation).post(admin::set_member),
+        )
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
         .route("/_assets/suggest.js", get(assets::suggest_script))
         .route("/search", get(search::farm_search))
@@ -94,6 +114,11 @@ pub fn router(state: SharedState) -> Router {
         .route("/{wiki}/_revert/{*page}", only(post(edit::revert)))
         .route("/{wiki}/_history/{*page}", only(get(history::history)))
         .route("/{wiki}/_diff/{*page}", only(get(history::diff)))
+        .route(
+            "/{wiki}/_settings",
+            only(get(admin::settings).post(admin::save_settings)),
+        )
+        .route("/{wiki}/_settings/grants", only(post(admin::set_grant)))
         .route("/{wiki}/_pages", only(get(pages::index)))
         .route("/{wiki}/_links/{*page}", only(get(links::backlinks)))
         .route("/{wiki}/_wanted", only(get(links::wanted)))

@@ -92,11 +92,14 @@ impl Sessions {
     /// disables an account would answer `None` here, and the same checks would end their
     /// sessions.
     fn identity(&self, person: &Person) -> Option<Identity> {
+        if person.disabled {
+            return None;
+        }
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.secret).expect("any key length works");
         mac.update(b"identity:");
         mac.update(person.login.as_bytes());
         mac.update(b"\0");
-        mac.update(person.password.as_bytes());
+        mac.update(person.password.as_deref().unwrap_or("").as_bytes());
         Some(mac.finalize().into_bytes().into())
     }
 
@@ -388,7 +391,8 @@ mod tests {
                     login: (*login).to_owned(),
                     name: format!("Person {login}"),
                     email: format!("{login}@example.org"),
-                    password: (*password).to_owned(),
+                    password: Some((*password).to_owned()),
+                    disabled: false,
                     farm_admin: false,
                 },
             );

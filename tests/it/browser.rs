@@ -352,3 +352,120 @@ async fn the_search_box_suggests_readable_titles_as_one_types_in_chromium() {
     assert_eq!(landed.path(), "/w/Cuisine%20collective");
     client.close().await.expect("closing the browser");
 }
+
+/// Clicks the element `css` names, once it is there.
+async fn click(client: &Client, css: &str) {
+    element(client, Locator::Css(css))
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("clicking {css}: {e}"));
+}
+
+/// Signs in through the form and waits for the answer.
+async fn sign_in_as(client: &Client, base: &str, login: &str, next: &str) {
+    client
+        .goto(&format!("{base}/login?next={}", next.replace('/', "%2F")))
+        .await
+        .expect("login page");
+    element(client, Locator::Id("login"))
+        .await
+        .send_keys(login)
+        .await
+        .expect("type");
+    element(client, Locator::Id("password"))
+        .await
+        .send_keys(PASSWORD)
+        .await
+        .expect("type");
+    click(client, "form.stack button[type=submit]").await;
+    let landed = wait_for_path_change(client, "/login").await;
+    assert_eq!(landed.path(), next, "signing in as {login} failed");
+}
+
+async fn sign_out(client: &Client) {
+    element(
+        client,
+        Locator::Css("div.account form.inline button[type=submit]"),
+    )
+    .await
+    .click()
+    .await
+    .expect("sign out");
+    element(client, Locator::Css("div.account a[href^='/login']")).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_organisation_admin_adds_a_member_who_then_finds_the_edit_link_in_chromium() {
+    let farm = Farm::new()
+        .person("dieu")
+        .person("newbie")
+        .organisation("jardins", "Les Jardins", &[("dieu", "admin")])
+        .wiki(
+            Wiki::new("jardins", "jardins", "members")
+                .page("Home", "# Jardins\n\nLe calendrier des semis.\n"),
+        );
+    let server = farm.start();
+    let base = server.base().to_owned();
+    let driver = start_driver();
+    let profile = tempfile::tempdir().expect("a browser profile folder");
+    let client = browser(&driver, profile.path()).await;
+
+    // The newcomer reads the members' wiki, without an edit link.
+    sign_in_as(&client, &base, "newbie", "/jardins/").await;
+    text_of(&client, "article.page").await;
+    let edit_links = client
+        .find_all(Locator::Css("a.edit"))
+        .await
+        .expect("a search");
+    assert!(edit_links.is_empty(), "a reader was offered to edit");
+    sign_out(&client).await;
+
+    // The organisation's admin finds the members' page from their account and adds them.
+    sign_in_as(&client, &base, "dieu", "/account").await;
+    click(&client, "section.administration a[href='/_org/jardins']").await;
+    element(&client, Locator::Css("form.add-role select[name=login]"))
+        .await
+        .select_by_value("newbie")
+        .await
+        .expect("choose the person");
+    element(&client, Locator::Css("form.add-role select[name=role]"))
+        .await
+        .select_by_value("editor")
+        .await
+        .expect("choose the role");
+    click(&client, "form.add-role button[type=submit]").await;
+    // The interface speaks the language Chromium asks for.
+    let lang = element(&client, Locator::Css("html"))
+        .await
+        .attr("lang")
+        .await
+        .expect("an attribute")
+        .unwrap_or_default();
+    let (editor, saved) = match lang.as_str() {
+        "fr" => ("édition", "Le changement est enregistré"),
+        _ => ("editor", "The change is saved"),
+    };
+    let row = text_of(&client, "tr[data-login=newbie] td.role").await;
+    assert_eq!(row, editor, "interface in {lang}");
+    assert!(
+        text_of(&client, "p.notice").await.contains(saved),
+        "no confirmation"
+    );
+    sign_out(&client).await;
+
+    // At their next visit the member finds the edit link, and it opens the editor.
+    sign_in_as(&client, &base, "newbie", "/jardins/").await;
+    click(&client, "a.edit").await;
+    element(&client, Locator::Css("form.editor textarea")).await;
+    assert!(
+        client
+            .current_url()
+            .await
+            .expect("url")
+            .path()
+            .starts_with("/jardins/_edit/"),
+        "the edit link leads to the editor"
+    );
+    client.close().await.expect("closing Chromium");
+}

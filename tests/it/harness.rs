@@ -683,6 +683,12 @@ impl Drop for Server {
 }
 
 impl Server {
+    /// Kills the server at once (SIGKILL), as a crash or a power cut would.
+    pub fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
     pub fn dir(&self) -> &FarmDir {
         &self.dir
     }
@@ -1028,7 +1034,8 @@ fn input_value(html: &str, name: &str) -> Option<String> {
 }
 
 /// A browser's session with the farm: it keeps cookies the way a browser does, follows no
-/// redirect by itself, and may announce a language.
+/// redirect by itself, and may announce a language. A clone is another tab of the same browser.
+#[derive(Clone)]
 pub struct Browser {
     client: reqwest::Client,
     base: String,

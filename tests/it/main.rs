@@ -13,6 +13,7 @@
 //! servers and acts as a person (see its action layer).
 
 mod account;
+mod admin;
 mod bad_input;
 mod browser;
 mod config;

@@ -826,3 +826,68 @@ async fn only_answers_that_are_the_same_for_every_visitor_may_be_cached() {
         wrong.join("\n")
     );
 }
+
+/// Who may open each administration page: the wiki's settings, the owner organisation's members,
+/// the farm's page and its audit trail. A table like [`RIGHTS`], not asked of the policy.
+#[rustfmt::skip]
+const GOVERNS: [(&str, [bool; 4]); 8] = [
+    //             settings  _org/own  _admin  audit
+    ("visitor",  [ false,    false,    false,  false ]),
+    ("loner",    [ false,    false,    false,  false ]),
+    ("outsider", [ false,    false,    false,  false ]),
+    ("reader",   [ false,    false,    false,  false ]),
+    ("editor",   [ false,    false,    false,  false ]),
+    ("orgadmin", [ true,     true,     false,  false ]),
+    ("root",     [ true,     true,     true,   true  ]),
+    ("guest",    [ false,    false,    false,  false ]),
+];
+
+#[tokio::test]
+async fn the_administration_pages_exist_only_for_those_who_govern_them() {
+    let server = matrix_farm().start();
+    let mut failures = Vec::new();
+    for (actor, mut browser) in browsers(&server).await {
+        let governs = GOVERNS
+            .iter()
+            .find(|(name, _)| *name == actor)
+            .map(|(_, row)| *row)
+            .expect("every actor has a row");
+        let mut pages: Vec<(String, String, bool)> = WIKIS
+            .iter()
+            .map(|(slug, _)| {
+                (
+                    format!("/{slug}/_settings"),
+                    "/nosuch/_settings".to_owned(),
+                    governs[0],
+                )
+            })
+            .collect();
+        pages.push(("/_org/own".into(), "/_org/nosuch".into(), governs[1]));
+        pages.push(("/_admin".into(), "/_nosuch".into(), governs[2]));
+        pages.push(("/_admin/audit".into(), "/_nosuch/audit".into(), governs[3]));
+        for (path, missing, may) in pages {
+            let reply = browser.get(&path).await;
+            if may {
+                let content = reply.main().contains("name=\"digest\"")
+                    || reply.main().contains("<ol class=\"audit\">");
+                if reply.status != 200 || !content {
+                    failures.push(format!(
+                        "{actor} {path}: {} without its forms",
+                        reply.status
+                    ));
+                }
+                continue;
+            }
+            let absent = browser.get(&missing).await;
+            // The answer to someone who may not govern is the answer for a page that is not
+            // there, word for word (the address it names aside).
+            let expected = absent
+                .main()
+                .replace(&query_value(&missing), &query_value(&path));
+            if reply.status != 404 || reply.main() != expected {
+                failures.push(format!("{actor} {path}: {} {}", reply.status, reply.main()));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}

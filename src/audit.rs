@@ -1,0 +1,232 @@
+//! The audit trail of the configuration: every state of `farm.toml` and `roster.toml`, whether
+//! written from the web or found on disk, as a commit of a repository of its own (in the data
+//! folder, beside the wikis'), by the person who made the change: who, when, what (the line
+//! diffs, password hashes hidden), and the texts an undo goes back to.
+//!
+//! It records; it decides nothing. The gate asks the access policy before it shows or undoes.
+
+use sha2::{Digest, Sha256};
+
+use crate::config::edit::Texts;
+use crate::config::{FARM_FILE, ROSTER_FILE};
+use crate::diff::{self, DiffLine};
+use crate::error::{Error, Result};
+use crate::object_id::ObjectId;
+use crate::rules::Change;
+use crate::store::{Author, Location};
+
+/// Who made a change. A change found on disk has no author the farm knows.
+pub struct By<'a> {
+    pub login: &'a str,
+    pub name: &'a str,
+}
+
+/// One recorded change.
+pub struct Entry {
+    pub commit: ObjectId,
+    /// The login of who made it, empty for a change found on disk.
+    pub login: String,
+    pub name: String,
+    /// Seconds since the epoch.
+    pub time: i64,
+    pub message: String,
+    /// The files changed, with their line diffs (a password's hash is never shown).
+    pub files: Vec<(&'static str, Vec<DiffLine>)>,
+    /// Whether there is a state before it to go back to.
+    pub undoable: bool,
+}
+
+/// The login recorded for changes found on disk.
+/// (Not a login: logins have no `@`.)
+const ON_DISK: &str = "konbit@on-disk";
+
+pub struct Audit {
+    location: Location,
+}
+
+impl Audit {
+    pub fn new(location: Location) -> Audit {
+        Audit { location }
+    }
+
+    fn repo(&self) -> Result<crate::store::Repo> {
+        if !self.location.exists() {
+            self.location.create_empty()?;
+        }
+        self.location.open()
+    }
+
+    /// Records `texts` as the newest state, by `by` (`None`: found on disk), unless it is the
+    /// newest already. Returns whether a change was recorded.
+    pub fn record(&self, texts: &Texts, by: Option<By>, message: &str) -> Result<bool> {
+        let repo = self.repo()?;
+        let author = match &by {
+            Some(by) => Author {
+                name: by.name,
+                email: by.login,
+            },
+            None => Author {
+                name: "konbit",
+                email: ON_DISK,
+            },
+        };
+        // A record racing another (the web and the file watcher) starts again from its head.
+        for _ in 0..8 {
+            let head = repo.head()?;
+            let tree = repo.write_tree(
+                None,
+                &[
+                    Change::Put(FARM_FILE.to_owned(), texts.farm.as_bytes().to_vec()),
+                    Change::Put(ROSTER_FILE.to_owned(), texts.roster.as_bytes().to_vec()),
+                ],
+            )?;
+            if head.as_ref().is_some_and(|head| head.tree == tree) {
+                return Ok(false);
+            }
+            if repo
+                .commit(head.map(|head| head.commit), tree, &author, message)?
+                .is_ok()
+            {
+                return Ok(true);
+            }
+        }
+        Err(Error::Internal("the audit trail kept moving".into()))
+    }
+
+    /// The newest changes first, at most `limit`.
+    pub fn entries(&self, limit: usize) -> Result<Vec<Entry>> {
+        let repo = self.repo()?;
+        let Some(head) = repo.head()? else {
+            return Ok(Vec::new());
+        };
+        let (commits, _) = repo.first_parents(head.commit, None, limit)?;
+        let mut entries = Vec::with_capacity(commits.len());
+        for commit in commits {
+            let revision = repo.revision(commit, "")?;
+            let parent = repo.parent_of(commit)?;
+            let after = texts_at(&repo, commit)?;
+            let before = parent.map(|parent| texts_at(&repo, parent)).transpose()?;
+            let mut files = Vec::new();
+            for (file, old, new) in [
+                (
+                    FARM_FILE,
+                    before.as_ref().map_or("", |b| b.farm.as_str()),
+                    &after.farm,
+                ),
+                (
+                    ROSTER_FILE,
+                    before.as_ref().map_or("", |b| b.roster.as_str()),
+                    &after.roster,
+                ),
+            ] {
+                if old != new.as_str() {
+                    files.push((file, diff::lines(&hidden(old), &hidden(new), 2)));
+                }
+            }
+            entries.push(Entry {
+                commit,
+                login: if revision.email == ON_DISK {
+                    String::new()
+                } else {
+                    revision.email
+                },
+                name: revision.author,
+                time: revision.time,
+                message: revision.message,
+                files,
+                undoable: parent.is_some(),
+            });
+        }
+        Ok(entries)
+    }
+
+    /// The state a change was made on, and the state it made: what an undo goes back from and to.
+    pub fn change(&self, commit: ObjectId) -> Result<(Texts, Texts)> {
+        let repo = self.repo()?;
+        if !repo.is_commit(commit) {
+            return Err(Error::NotFound);
+        }
+        let parent = repo.parent_of(commit)?.ok_or(Error::NotFound)?;
+        Ok((texts_at(&repo, parent)?, texts_at(&repo, commit)?))
+    }
+}
+
+fn texts_at(repo: &crate::store::Repo, commit: ObjectId) -> Result<Texts> {
+    let read = |file: &str| -> Result<String> {
+        let bytes = repo.read_at(commit, file)?.unwrap_or_default();
+        String::from_utf8(bytes).map_err(|_| Error::Internal(format!("{file} is not UTF-8")))
+    };
+    Ok(Texts {
+        farm: read(FARM_FILE)?,
+        roster: read(ROSTER_FILE)?,
+    })
+}
+
+/// A file's text with every password hash replaced: the trail shows that a password changed,
+/// never what it is.
+fn hidden(text: &str) -> String {
+    text.lines()
+        .map(|line| {
+            let key = line.split('=').next().unwrap_or("").trim();
+            if key == "password" && line.contains('=') {
+                let hash = Sha256::digest(line.as_bytes());
+                let mark: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+                format!("password = \"… ({mark})\"")
+            } else {
+                line.to_owned()
+            }
+        })
+        .fold(String::with_capacity(text.len()), |mut out, line| {
+            out.push_str(&line);
+            out.push('\n');
+            out
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn texts(farm: &str, roster: &str) -> Texts {
+        Texts {
+            farm: farm.to_owned(),
+            roster: roster.to_owned(),
+        }
+    }
+
+    #[test]
+    fn records_each_state_once_and_hides_passwords() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let audit = Audit::new(Location::new(dir.path().join("config-history.git")));
+        let first = texts("[farm]\n", "[people.a]\npassword = \"$argon2id$secret\"\n");
+        assert!(
+            audit
+                .record(&first, None, "found on disk")
+                .expect("recorded")
+        );
+        assert!(!audit.record(&first, None, "again").expect("nothing new"));
+        let second = texts("[farm]\n", "[people.a]\npassword = \"$argon2id$other\"\n");
+        let by = By {
+            login: "a",
+            name: "Ann",
+        };
+        assert!(
+            audit
+                .record(&second, Some(by), "password")
+                .expect("recorded")
+        );
+        let entries = audit.entries(10).expect("listed");
+        assert_eq!(entries.len(), 2);
+        assert_eq!(
+            (entries[0].login.as_str(), entries[0].name.as_str()),
+            ("a", "Ann")
+        );
+        assert_eq!(entries[1].login, "");
+        let (file, lines) = &entries[0].files[0];
+        assert_eq!(*file, ROSTER_FILE);
+        assert!(lines.iter().all(|line| !line.text.contains("argon2id")));
+        assert!(entries[0].undoable && !entries[1].undoable);
+        let (before, after) = audit.change(entries[0].commit).expect("known");
+        assert_eq!((before, after), (first, second));
+    }
+}
