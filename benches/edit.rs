@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{count, git, hidden, report, sign_in, start_server};
+use common::{client, count, git, hidden, report, sign_in, start_server};
 
 const PAGES: usize = 10_000;
 const HOT_EVERY: usize = 50;
@@ -146,10 +146,7 @@ fn main() {
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async move {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let client = client();
         let session = sign_in(&client, &base, "ed", "bench").await;
 
         // Warm up: the first request of a page walks and caches the listing.

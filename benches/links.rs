@@ -23,7 +23,9 @@ use std::path::Path;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use common::{count, git, hidden, ms, report, resident_mib, sign_in, start_server, timed_get};
+use common::{
+    client, count, git, hidden, ms, report, resident_mib, sign_in, start_server, timed_get,
+};
 
 const PASSWORD: &str = "bench";
 const FOLDERS: usize = 100;
@@ -191,10 +193,7 @@ fn main() {
 
     let runtime = tokio::runtime::Runtime::new().expect("runtime");
     runtime.block_on(async {
-        let client = reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .expect("client");
+        let client = client();
         let with_session = sign_in(&client, &with_base, "ed", PASSWORD).await;
         let without_session = sign_in(&client, &without_base, "ed", PASSWORD).await;
 

@@ -5,8 +5,31 @@ use std::io::Write;
 use std::path::Path;
 
 /// Writes `text` to `path` atomically, making its folder if needed. The aside file is
-/// `.<name>.new` in the same folder (a rename is atomic within one file system only).
+/// `.<name>.new` in the same folder (a rename is atomic within one file system only). The file
+/// keeps the permissions it had (a roster readable by its owner only stays so); a new file gets
+/// the usual ones.
 pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
+    let kept = std::fs::metadata(path).ok().map(|meta| meta.permissions());
+    write_with(path, text, kept)
+}
+
+/// Writes a secret (a signing key) atomically, readable and writable by its owner only.
+pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
+    #[cfg(unix)]
+    let permissions = {
+        use std::os::unix::fs::PermissionsExt;
+        Some(std::fs::Permissions::from_mode(0o600))
+    };
+    #[cfg(not(unix))]
+    let permissions = None;
+    write_with(path, text, permissions)
+}
+
+fn write_with(
+    path: &Path,
+    text: &str,
+    permissions: Option<std::fs::Permissions>,
+) -> std::io::Result<()> {
     if let Some(dir) = path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)?;
     }
@@ -16,6 +39,10 @@ pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
         .unwrap_or_default();
     let aside = path.with_file_name(format!(".{name}.new"));
     let mut out = std::fs::File::create(&aside)?;
+    if let Some(permissions) = permissions {
+        // Set before a byte is written: a secret is never readable by others, even aside.
+        out.set_permissions(permissions)?;
+    }
     out.write_all(text.as_bytes())?;
     out.sync_all()?;
     std::fs::rename(&aside, path)

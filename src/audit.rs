@@ -93,6 +93,29 @@ impl Audit {
         Err(Error::Internal("the audit trail kept moving".into()))
     }
 
+    /// Records an act that changes neither file (a one-time link handed out), by its author.
+    pub fn note(&self, by: By, message: &str) -> Result<()> {
+        let repo = self.repo()?;
+        let author = Author {
+            name: by.name,
+            email: by.login,
+        };
+        for _ in 0..8 {
+            let head = repo.head()?;
+            let tree = match &head {
+                Some(head) => head.tree,
+                None => repo.write_tree(None, &[])?,
+            };
+            if repo
+                .commit(head.map(|head| head.commit), tree, &author, message)?
+                .is_ok()
+            {
+                return Ok(());
+            }
+        }
+        Err(Error::Internal("the audit trail kept moving".into()))
+    }
+
     /// The newest changes first, at most `limit`.
     pub fn entries(&self, limit: usize) -> Result<Vec<Entry>> {
         let repo = self.repo()?;
@@ -120,9 +143,11 @@ impl Audit {
                 ),
             ] {
                 if old != new.as_str() {
-                    files.push((file, diff::lines(&hidden(old), &hidden(new), 2)));
+                    files.push((file, changed_lines(old, new)));
                 }
             }
+            // A note (a link handed out) changed no file: there is nothing to undo.
+            let undoable = parent.is_some() && !files.is_empty();
             entries.push(Entry {
                 commit,
                 login: if revision.email == ON_DISK {
@@ -134,7 +159,7 @@ impl Audit {
                 time: revision.time,
                 message: revision.message,
                 files,
-                undoable: parent.is_some(),
+                undoable,
             });
         }
         Ok(entries)
@@ -162,16 +187,54 @@ fn texts_at(repo: &crate::store::Repo, commit: ObjectId) -> Result<Texts> {
     })
 }
 
+/// Lines of context around each change.
+const CONTEXT: usize = 2;
+
+/// The line diff of two states of a file, passwords hidden. A change touches a few lines of a
+/// long file: only the lines between the first and the last that differ (and their context)
+/// are diffed, so that a long trail of a large roster stays quick to show.
+fn changed_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    let (old_lines, new_lines): (Vec<&str>, Vec<&str>) = (
+        old.split_inclusive('\n').collect(),
+        new.split_inclusive('\n').collect(),
+    );
+    let prefix = old_lines
+        .iter()
+        .zip(&new_lines)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = old_lines[prefix..]
+        .iter()
+        .rev()
+        .zip(new_lines[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let start = prefix.saturating_sub(CONTEXT);
+    let middle = |lines: &[&str]| {
+        let end = (lines.len() - suffix + CONTEXT).min(lines.len());
+        hidden(&lines[start..end].concat())
+    };
+    let mut rows = diff::lines(&middle(&old_lines), &middle(&new_lines), CONTEXT);
+    for row in &mut rows {
+        row.old_number = row.old_number.map(|n| n + start);
+        row.new_number = row.new_number.map(|n| n + start);
+    }
+    rows
+}
+
 /// A file's text with every password hash replaced: the trail shows that a password changed,
 /// never what it is.
 fn hidden(text: &str) -> String {
     text.lines()
         .map(|line| {
             let key = line.split('=').next().unwrap_or("").trim();
-            if key == "password" && line.contains('=') {
+            let key_names_password = key.trim_matches(['"', '\'']).ends_with("password");
+            // However a hash is written (`password = …`, `a.password = …`, inside an inline
+            // table), a line that holds one, or assigns a password, shows only a mark of it.
+            if line.contains('=') && (key_names_password || line.contains("$argon2")) {
                 let hash = Sha256::digest(line.as_bytes());
                 let mark: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
-                format!("password = \"… ({mark})\"")
+                format!("{key} = \"… ({mark})\"")
             } else {
                 line.to_owned()
             }
@@ -225,7 +288,36 @@ mod tests {
         let (file, lines) = &entries[0].files[0];
         assert_eq!(*file, ROSTER_FILE);
         assert!(lines.iter().all(|line| !line.text.contains("argon2id")));
+        for written in [
+            "a.password = \"$argon2id$x\"",
+            "a = { name = \"A\", password = \"$argon2id$x\" }",
+            "\"password\" = \"$argon2id$x\"",
+        ] {
+            assert!(!hidden(written).contains("argon2"), "{written}");
+        }
         assert!(entries[0].undoable && !entries[1].undoable);
+        // Only the change and its context are shown, numbered as in the files.
+        let long = |changed: &str| {
+            let mut text: String = (1..=1000).map(|i| format!("line {i}\n")).collect();
+            text = text.replace("line 500\n", changed);
+            text
+        };
+        let rows = changed_lines(&long("line 500\n"), &long("changed\n"));
+        let shown: Vec<(Option<usize>, Option<usize>, &str)> = rows
+            .iter()
+            .map(|row| (row.old_number, row.new_number, row.text.as_str()))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                (Some(498), Some(498), "line 498"),
+                (Some(499), Some(499), "line 499"),
+                (Some(500), None, "line 500"),
+                (None, Some(500), "changed"),
+                (Some(501), Some(501), "line 501"),
+                (Some(502), Some(502), "line 502"),
+            ]
+        );
         let (before, after) = audit.change(entries[0].commit).expect("known");
         assert_eq!((before, after), (first, second));
     }

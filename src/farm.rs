@@ -40,6 +40,9 @@ pub struct Farm {
     config: RwLock<Arc<Config>>,
     /// The texts the current configuration was read from, to notice changes on disk.
     loaded_texts: Mutex<(String, String)>,
+    /// The fingerprint of the texts the configuration in force was parsed from: what a form
+    /// shows is of these texts, so a form carries it.
+    applied_digest: Mutex<String>,
     derived: Arc<Derived>,
     notices: Notices,
     /// Personal tokens, in the data folder (known once the data folder is settled).
@@ -106,6 +109,7 @@ impl Farm {
         Ok(Farm {
             config_dir: config_dir.to_owned(),
             config: RwLock::new(Arc::new(config)),
+            applied_digest: Mutex::new(digest_of(&texts)),
             loaded_texts: Mutex::new(texts),
             derived,
             notices,
@@ -177,12 +181,15 @@ impl Farm {
             .clone()
     }
 
-    /// The fingerprint of both configuration files as they are on disk, for a form that will
-    /// change them.
+    /// The fingerprint of the configuration files the configuration in force was read from,
+    /// for a form showing its values: a change on disk since (applied or not) makes the form
+    /// stale.
     pub fn config_digest(&self) -> Result<String> {
-        let texts =
-            Texts::read(&self.config_dir).map_err(|errors| Error::Internal(errors.to_string()))?;
-        Ok(texts.digest())
+        Ok(self
+            .applied_digest
+            .lock()
+            .expect("lock is never poisoned")
+            .clone())
     }
 
     /// Whether the configuration files on disk are valid now: the administration pages say
@@ -275,6 +282,17 @@ impl Farm {
                 &current
             }
         };
+        // What is on disk but not in the trail (a hand edit the watcher has not applied yet) is
+        // recorded first, as found on disk, so that this change's record holds this change only.
+        self.record_found_on_disk();
+        let before = self.config();
+        if let Change::AddWiki { slug, .. } = change
+            && let Some(slug) = WikiSlug::parse(slug)
+            && repo_location(&before, &slug).exists()
+        {
+            // A repository left by a wiki removed by hand is never handed to a new wiki.
+            return Ok(Err(EditRefused::Taken));
+        }
         let written = config::edit::apply(&self.config_dir, expected, change);
         let texts = match written {
             Ok(texts) => texts,
@@ -291,8 +309,8 @@ impl Farm {
         if let Err(error) = self.audit().record(&texts, by, summary) {
             tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
         }
-        if let Change::RetireWiki { wiki } = change {
-            self.archive_repository(wiki);
+        if let Ok(after) = config::parse(&self.config_dir, &texts.farm, &texts.roster) {
+            self.follow_wikis(&before, &after, matches!(change, Change::Restore { .. }));
         }
         if let Err(errors) = self.reload() {
             tracing::warn!(%errors, "the configuration written from the web did not load");
@@ -301,25 +319,65 @@ impl Farm {
         Ok(Ok(()))
     }
 
-    /// Moves a retired wiki's repository to `<data_dir>/_retired/<slug>-<seconds>.git`: kept,
-    /// not served, and out of the way of a new wiki of the same slug.
-    fn archive_repository(&self, slug: &str) {
-        let config = self.config();
-        let Some(wiki) = config.wiki(slug) else {
-            return;
-        };
-        let location = repo_location(&config, &wiki.slug);
-        let retired = config.farm.data_dir.join("_retired");
-        let now = now_seconds();
-        let to = retired.join(format!("{slug}-{now}.git"));
-        let moved =
-            std::fs::create_dir_all(&retired).and_then(|()| std::fs::rename(location.path(), &to));
-        match moved {
-            Ok(()) => {
-                tracing::info!(wiki = %slug, to = %to.display(), "retired wiki's repository archived")
+    /// The repositories of the wikis a change took away are archived (kept, not served, out of
+    /// the way of a new wiki of the same slug); an undo that brings a wiki back brings back its
+    /// newest archived repository.
+    fn follow_wikis(&self, before: &Config, after: &Config, undo: bool) {
+        let retired = before.farm.data_dir.join("_retired");
+        for slug in before
+            .wikis
+            .keys()
+            .filter(|slug| !after.wikis.contains_key(*slug))
+        {
+            let location = repo_location(before, slug);
+            let to = retired.join(format!("{slug}-{}.git", now_seconds()));
+            let moved = std::fs::create_dir_all(&retired)
+                .and_then(|()| std::fs::rename(location.path(), &to));
+            match moved {
+                Ok(()) => {
+                    tracing::info!(wiki = %slug, to = %to.display(), "retired wiki's repository archived")
+                }
+                Err(error) => {
+                    tracing::error!(wiki = %slug, %error, "cannot archive the retired wiki's repository")
+                }
             }
-            Err(error) => {
-                tracing::error!(wiki = %slug, %error, "cannot archive the retired wiki's repository")
+        }
+        if !undo {
+            return;
+        }
+        for slug in after
+            .wikis
+            .keys()
+            .filter(|slug| !before.wikis.contains_key(*slug))
+        {
+            let location = repo_location(before, slug);
+            if location.exists() {
+                continue;
+            }
+            // Archives are `<slug>-<seconds>.git`: the newest is the one the undone retire made.
+            let newest = std::fs::read_dir(&retired)
+                .into_iter()
+                .flatten()
+                .flatten()
+                .filter_map(|entry| {
+                    let name = entry.file_name().to_string_lossy().into_owned();
+                    let seconds: u64 = name
+                        .strip_prefix(&format!("{slug}-"))?
+                        .strip_suffix(".git")?
+                        .parse()
+                        .ok()?;
+                    Some((seconds, entry.path()))
+                })
+                .max();
+            if let Some((_, archived)) = newest {
+                match std::fs::rename(&archived, location.path()) {
+                    Ok(()) => {
+                        tracing::info!(wiki = %slug, "archived repository brought back by an undo")
+                    }
+                    Err(error) => {
+                        tracing::error!(wiki = %slug, %error, "cannot bring back the archived repository")
+                    }
+                }
             }
         }
     }
@@ -336,7 +394,7 @@ impl Farm {
             })?,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let key = LinkKey::generate();
-                crate::atomic_file::write(&path, &key.to_text())
+                crate::atomic_file::write_private(&path, &key.to_text())
                     .map_err(|error| Error::Internal(format!("{}: {error}", path.display())))?;
                 key
             }
@@ -356,7 +414,21 @@ impl Farm {
             return Ok(None);
         };
         let link = self.link_key()?.issue(person, now_seconds());
-        tracing::info!(by = actor.login().unwrap_or(""), %login, "one-time password link issued");
+        let by_login = actor.login().unwrap_or_default();
+        let by_name = config
+            .roster
+            .person(by_login)
+            .map_or(by_login, |by| by.name.as_str());
+        let by = By {
+            login: by_login,
+            name: by_name,
+        };
+        // Who handed a link to whom is in the trail: the link lets its holder into the account.
+        self.audit().note(
+            by,
+            &format!("people.{login}: one-time password link issued"),
+        )?;
+        tracing::info!(by = by_login, %login, "one-time password link issued");
         Ok(Some(link))
     }
 
@@ -458,7 +530,7 @@ impl Farm {
         if !access::may_govern(&config.roster, actor, access::Governed::Farm) {
             return Err(Error::NotFound);
         }
-        let catching_up = self.search.get().is_none_or(|search| search.catching_up());
+        let catching_up = self.search.get().is_some_and(|search| search.catching_up());
         Ok(config
             .wikis
             .values()
@@ -522,6 +594,20 @@ impl Farm {
         *guard = Arc::new(config);
     }
 
+    /// The file watcher's reload: a hand edit applied is recorded in the audit trail as found on
+    /// disk. While a change from the web is being written, it waits for the next round: that
+    /// change reloads and records itself.
+    pub fn reload_from_disk(&self) -> Result<Reload, ConfigErrors> {
+        let Ok(_no_web_change) = self.config_writes.try_lock() else {
+            return Ok(Reload::Unchanged);
+        };
+        let reloaded = self.reload()?;
+        if reloaded == Reload::Applied {
+            self.record_found_on_disk();
+        }
+        Ok(reloaded)
+    }
+
     /// Re-reads the configuration files; applies them if they changed and are valid. An invalid
     /// change is refused and the configuration in force stays.
     pub fn reload(&self) -> Result<Reload, ConfigErrors> {
@@ -538,17 +624,13 @@ impl Farm {
                 return Err(errors);
             }
         };
+        *self.applied_digest.lock().expect("lock is never poisoned") = digest_of(&texts);
         *loaded = texts;
         // The data folder may have been overridden on the command line; keep it.
         config.farm.data_dir = self.config().farm.data_dir.clone();
         *self.config.write().expect("config lock is never poisoned") = Arc::new(config);
         drop(loaded);
         self.prepare_repositories();
-        // A change from the web records itself, by its author, while it holds this lock: only
-        // what no one here wrote is recorded as found on disk.
-        if let Ok(_no_web_change) = self.config_writes.try_lock() {
-            self.record_found_on_disk();
-        }
         if let Some(search) = self.search.get() {
             search.sync(indexed_wikis(&self.config()));
         }
@@ -811,6 +893,15 @@ fn install_hooks(dir: &Path) {
     if let Err(error) = written {
         tracing::error!(dir = %dir.display(), %error, "cannot install the push hooks; pushes will be refused");
     }
+}
+
+/// The fingerprint of a pair of texts, as `Texts::digest` makes it.
+fn digest_of((farm, roster): &(String, String)) -> String {
+    Texts {
+        farm: farm.clone(),
+        roster: roster.clone(),
+    }
+    .digest()
 }
 
 /// Why a password was not set.

@@ -658,6 +658,9 @@ pub struct Messages {
     pub link_invalid: &'static str,
     pub link_expired: &'static str,
     pub administration: &'static str,
+    pub refused_passwords_not_undone: &'static str,
+    pub refused_bad_visibility: &'static str,
+    pub refused_failed: &'static str,
 }
 
 pub static FR: Messages = Messages {
@@ -749,7 +752,7 @@ pub static FR: Messages = Messages {
     save_details: "Enregistrer",
     details_saved: "Vos coordonnées sont enregistrées.",
     details_stale: "La liste des personnes a été modifiée entre-temps : voici les valeurs actuelles. Rien n’a été enregistré.",
-    details_bad_name: "Le nom affiché doit compter de 1 à 100 caractères, sans caractère de contrôle.",
+    details_bad_name: "Le nom affiché doit compter de 1 à 100 caractères, sans caractère de contrôle ni « < » ou « > ».",
     details_bad_email: "L’adresse e-mail doit avoir la forme nom@domaine, sans espace.",
     details_invalid: "La configuration de la ferme n’est pas valide sur le disque ; rien n’est enregistré tant qu’elle n’est pas réparée.",
     token_empty_name: "Donnez un nom au jeton.",
@@ -937,6 +940,9 @@ pub static FR: Messages = Messages {
     link_invalid: "Ce lien n’est pas valable, ou il a déjà servi. Demandez-en un nouveau à l’administration de la ferme.",
     link_expired: "Ce lien a expiré. Demandez-en un nouveau à l’administration de la ferme.",
     administration: "Administration",
+    refused_passwords_not_undone: "Ce changement touche un mot de passe : un mot de passe n’est jamais remis en arrière. Demandez plutôt un lien pour en choisir un nouveau.",
+    refused_bad_visibility: "La visibilité est publique, membres ou privée.",
+    refused_failed: "Le changement n’a pas pu être écrit ; rien n’a changé. Le journal du serveur en dit la raison.",
 };
 
 pub static EN: Messages = Messages {
@@ -1026,7 +1032,7 @@ pub static EN: Messages = Messages {
     save_details: "Save",
     details_saved: "Your details are saved.",
     details_stale: "The list of people was changed meanwhile: here are the current values. Nothing was saved.",
-    details_bad_name: "The display name must be 1 to 100 characters long, without control characters.",
+    details_bad_name: "The display name must be 1 to 100 characters long, without control characters, '<' or '>'.",
     details_bad_email: "The e-mail address must look like name@domain, without spaces.",
     details_invalid: "The farm's configuration on disk is not valid; nothing is saved until it is repaired.",
     token_empty_name: "Give the token a name.",
@@ -1216,6 +1222,9 @@ pub static EN: Messages = Messages {
     administration: "Administration",
     wikis: "Wikis",
     owner: "Organisation",
+    refused_passwords_not_undone: "This change touches a password: a password is never set back. Issue a link to set a new one instead.",
+    refused_bad_visibility: "Visibility is public, members or private.",
+    refused_failed: "The change could not be written; nothing changed. The server’s log says why.",
 };
 
 #[cfg(test)]

@@ -113,6 +113,11 @@ pub fn feed(prefix: &str) -> String {
 }
 
 /// The attachments and the upload form.
+/// A wiki's settings page, for its admins.
+pub fn settings(prefix: &str) -> String {
+    format!("{prefix}_settings")
+}
+
 pub fn files(prefix: &str) -> String {
     format!("{prefix}_files/")
 }

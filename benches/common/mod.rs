@@ -161,6 +161,14 @@ pub fn resident_mib(pid: u32) -> Option<f64> {
     Some(kib / 1024.0)
 }
 
+/// An HTTP client that follows no redirect, as the benchmarks read answers.
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
 /// Signs in like a browser and returns the session cookie.
 pub async fn sign_in(client: &reqwest::Client, base: &str, login: &str, password: &str) -> String {
     let cookie_of = |response: &reqwest::Response| {

@@ -160,6 +160,10 @@ pub enum EditRefused {
     Invalid(ConfigErrors),
     /// Later changes touched the same lines as the change to undo.
     UndoConflict,
+    /// The undo would set a password back.
+    PasswordsNotUndone,
+    /// An organisation's name is 1 to 100 characters, none of them control characters.
+    BadOrganisationName,
     /// A file could not be read, parsed as a document or written.
     Failed(String),
 }
@@ -197,6 +201,7 @@ impl Texts {
 pub fn apply(dir: &Path, expected: &str, change: &Change) -> Result<Texts, EditRefused> {
     check_values(change)?;
     let texts = Texts::read(dir).map_err(|errors| EditRefused::Failed(errors.to_string()))?;
+    let current = parse(dir, &texts.farm, &texts.roster).map_err(EditRefused::Broken)?;
     if texts.digest() != expected {
         return Err(EditRefused::Stale);
     }
@@ -206,17 +211,47 @@ pub fn apply(dir: &Path, expected: &str, change: &Change) -> Result<Texts, EditR
             roster: roster.clone(),
         },
         _ => {
-            let current = parse(dir, &texts.farm, &texts.roster).map_err(EditRefused::Broken)?;
             check_against(&current, change)?;
-            edit(&texts, change)?
+            edit(&texts, change, &current)?
         }
     };
-    parse(dir, &written.farm, &written.roster).map_err(EditRefused::Invalid)?;
-    if written.farm != texts.farm {
-        write(&dir.join(FARM_FILE), &written.farm)?;
+    let after = parse(dir, &written.farm, &written.roster).map_err(EditRefused::Invalid)?;
+    let acting_admin = |config: &Config| {
+        config
+            .roster
+            .people
+            .values()
+            .any(|person| person.farm_admin && !person.disabled)
+    };
+    if acting_admin(&current) && !acting_admin(&after) {
+        return Err(EditRefused::LastFarmAdmin);
     }
-    if written.roster != texts.roster {
-        write(&dir.join(ROSTER_FILE), &written.roster)?;
+    if let Change::Restore { .. } = change {
+        // Passwords are their owners': an undo never sets one back (nor revives a used link).
+        let changed = current.roster.people.values().any(|person| {
+            after
+                .roster
+                .people
+                .get(&person.login)
+                .is_some_and(|then| then.password != person.password)
+        });
+        if changed {
+            return Err(EditRefused::PasswordsNotUndone);
+        }
+    }
+    // The two files are written one after the other: first the one whose new text is valid
+    // with the other's old text, so that a crash between the two renames leaves a farm that
+    // loads.
+    let roster_first = parse(dir, &texts.farm, &written.roster).is_ok();
+    let files = [
+        (ROSTER_FILE, &texts.roster, &written.roster),
+        (FARM_FILE, &texts.farm, &written.farm),
+    ];
+    let order = if roster_first { [0, 1] } else { [1, 0] };
+    for (file, old, new) in order.map(|i| files[i]) {
+        if new != old {
+            write(&dir.join(file), new)?;
+        }
     }
     Ok(written)
 }
@@ -244,15 +279,22 @@ fn write(path: &Path, text: &str) -> Result<(), EditRefused> {
     crate::atomic_file::write(path, text).map_err(|error| EditRefused::Failed(error.to_string()))
 }
 
+/// A name shown to people and written into git signatures (which refuse `<` and `>`).
 fn is_name(text: &str, max: usize) -> bool {
-    !text.trim().is_empty() && text.chars().count() <= max && !text.chars().any(char::is_control)
+    !text.trim().is_empty()
+        && text.chars().count() <= max
+        && !text.chars().any(|c| c.is_control() || c == '<' || c == '>')
 }
 
 fn is_email(email: &str) -> bool {
     let shaped = email
         .split_once('@')
         .is_some_and(|(who, place)| !who.is_empty() && !place.is_empty() && !place.contains('@'));
-    shaped && email.len() <= 254 && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+    shaped
+        && email.len() <= 254
+        && !email
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
 /// A host name as DNS has them: dot-separated labels of letters, digits and '-'.
@@ -303,7 +345,7 @@ fn check_values(change: &Change) -> Result<(), EditRefused> {
         Change::AddOrganisation { slug, name } => {
             check_slug(slug)?;
             if !is_name(name, 100) {
-                return Err(EditRefused::BadName);
+                return Err(EditRefused::BadOrganisationName);
             }
         }
         Change::AddWiki { slug, title, .. } => {
@@ -472,6 +514,16 @@ fn tables<'d>(document: &'d mut DocumentMut, outer: &str) -> Result<&'d mut Tabl
         .ok_or_else(|| EditRefused::Failed(format!("`{outer}` is not a table")))
 }
 
+/// The highest position of the tables in `table`, at any depth.
+fn last_position(table: &Table) -> isize {
+    table
+        .iter()
+        .filter_map(|(_, item)| item.as_table())
+        .map(|inner| inner.position().unwrap_or(0).max(last_position(inner)))
+        .max()
+        .unwrap_or(0)
+}
+
 /// Appends `[outer.key]` after the last table of the document, after a blank line.
 fn append_table(
     document: &mut DocumentMut,
@@ -479,21 +531,7 @@ fn append_table(
     key: &str,
     mut table: Table,
 ) -> Result<(), EditRefused> {
-    let last = document
-        .as_table()
-        .iter()
-        .filter_map(|(_, item)| item.as_table())
-        .flat_map(|outer| {
-            std::iter::once(outer.position()).chain(
-                outer
-                    .iter()
-                    .filter_map(|(_, item)| item.as_table().map(Table::position)),
-            )
-        })
-        .flatten()
-        .max()
-        .unwrap_or(0);
-    table.set_position(last + 1);
+    table.set_position(last_position(document.as_table()) + 1);
     table.decor_mut().set_prefix("\n");
     tables(document, outer)?.insert(key, Item::Table(table));
     Ok(())
@@ -604,8 +642,8 @@ fn set_flag(table: &mut dyn TableLike, key: &str, on: bool) {
     }
 }
 
-/// The documents with the change made.
-fn edit(texts: &Texts, change: &Change) -> Result<Texts, EditRefused> {
+/// The documents with the change made (`current` is the configuration they hold).
+fn edit(texts: &Texts, change: &Change, current: &Config) -> Result<Texts, EditRefused> {
     let mut farm = document(&texts.farm)?;
     let mut roster = document(&texts.roster)?;
     match change {
@@ -662,8 +700,14 @@ fn edit(texts: &Texts, change: &Change) -> Result<Texts, EditRefused> {
             let table = entry(&mut farm, "wikis", wiki)?;
             set_value(table, "title", Value::from(title.trim()));
             set_value(table, "visibility", Value::from(visibility.as_str()));
-            set_value(table, "lang", Value::from(lang.as_str()));
-            set_value(table, "theme", Value::from(theme.as_str()));
+            // A language or theme the wiki inherits stays inherited unless it changes.
+            let settings = current.wiki(wiki).ok_or(EditRefused::NoSuchWiki)?;
+            if table.contains_key("lang") || settings.content_lang.code() != lang {
+                set_value(table, "lang", Value::from(lang.as_str()));
+            }
+            if table.contains_key("theme") || settings.theme != *theme {
+                set_value(table, "theme", Value::from(theme.as_str()));
+            }
             match hosts {
                 Some(hosts) if hosts.is_empty() => {
                     table.remove("hosts");

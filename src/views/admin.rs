@@ -286,6 +286,8 @@ pub struct FarmPage<'a> {
     pub new_link: Option<(&'a str, &'a str)>,
     /// What was typed in a refused form: its action, and its fields.
     pub kept: Option<(&'a str, &'a [(&'a str, String)])>,
+    /// A wiki whose retirement is to be confirmed.
+    pub confirm_retire: Option<&'a str>,
     pub form: AdminForm<'a>,
 }
 
@@ -315,6 +317,19 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
             p { a href="/_admin/audit" { (t.audit_trail) } }
             (broken(t, form))
             (said(form))
+            @if let Some(slug) = page.confirm_retire {
+                div.notice.confirm-retire role="alert" data-slug=(slug) {
+                    p { strong { (slug) } " — " (t.retire_confirm) }
+                    form.inline method="post" action="/_admin/wikis/retire" {
+                        (hidden(chrome, form))
+                        input type="hidden" name="wiki" value=(slug);
+                        input type="hidden" name="confirm" value="yes";
+                        button.primary type="submit" { (t.retire) }
+                    }
+                    " "
+                    a href="/_admin" { (t.cancel) }
+                }
+            }
             @if let Some((login, link)) = page.new_link {
                 div.notice.password-link role="status" data-login=(login) {
                     p { (t.password_link_made) }
@@ -370,7 +385,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                                     form.inline method="post" action="/_admin/wikis/retire" {
                                         (hidden(chrome, form))
                                         input type="hidden" name="wiki" value=(wiki.slug);
-                                        button type="submit" title=(t.retire_confirm) { (t.retire) }
+                                        button type="submit" { (t.retire) }
                                     }
                                 }
                             }

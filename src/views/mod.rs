@@ -54,6 +54,8 @@ pub struct WikiNav<'a> {
     pub lang: crate::i18n::ContentLang,
     /// The wiki's URL, ending in '/'.
     pub prefix: &'a str,
+    /// Whether the person may change its settings (the link is offered).
+    pub settings: bool,
 }
 
 impl Chrome<'_> {
@@ -110,6 +112,10 @@ pub fn layout(chrome: &Chrome, title: &str, content: Markup) -> Markup {
                             a href=(urls::recent(wiki.prefix)) { (t.recent_changes) }
                             " "
                             a href=(urls::files(wiki.prefix)) { (t.files) }
+                            @if wiki.settings {
+                                " "
+                                a.settings href=(urls::settings(wiki.prefix)) { (t.settings) }
+                            }
                         }
                     }
                     (search_box(chrome))

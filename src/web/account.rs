@@ -168,7 +168,7 @@ fn governed_places(config: &Config, caller: &Caller) -> Vec<(String, String)> {
     }
     for wiki in config.wikis.values() {
         if access::may_govern(roster, actor, Governed::Wiki(wiki, Role::Reader)) {
-            let settings = format!("{}_settings", caller.prefix(&wiki.slug));
+            let settings = urls::settings(&caller.prefix(&wiki.slug));
             places.push((
                 format!("{} — {}", wiki.title, caller.lang.messages().settings),
                 settings,
@@ -282,9 +282,17 @@ pub async fn change_password(
     caller: Caller,
     request: Request,
 ) -> Result<Response, Error> {
-    caller.actor.login().ok_or(Error::Forbidden)?;
+    let login = caller.actor.login().ok_or(Error::Forbidden)?.to_owned();
     let submitted: PasswordForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
     let t = caller.lang.messages();
+    // The current password is checked like a sign-in: repeated failures are slowed, then refused.
+    let throttle = state.sessions.sign_in_throttle(&login, &caller.address);
+    if let Some(wait) = throttle.refuse {
+        return Ok(error::too_many_attempts(wait.as_secs().max(1)));
+    }
+    if !throttle.slow_down.is_zero() {
+        tokio::time::sleep(throttle.slow_down).await;
+    }
     let refused = if submitted.password != submitted.confirm {
         (t.passwords_differ.to_owned(), StatusCode::BAD_REQUEST)
     } else {
@@ -313,7 +321,12 @@ pub async fn change_password(
                 );
                 return redirect_with_cookie("/account?saved=password", &cookie);
             }
-            Err(refused) => password_refusal(t, &refused),
+            Err(refused) => {
+                if let PasswordRefused::WrongPassword = refused {
+                    state.sessions.sign_in_failed(&login, &caller.address);
+                }
+                password_refusal(t, &refused)
+            }
         }
     };
     let details = Details {

@@ -19,6 +19,7 @@ use crate::error::{Error, Result};
 use crate::i18n::{ContentLang, Messages};
 use crate::object_id::ObjectId;
 use crate::roster::Role;
+use crate::urls;
 use crate::views::{self, AdminForm, AuditRow, PersonRow, RoleRow, WikiRow};
 
 use super::error::config_refusal;
@@ -200,8 +201,8 @@ async fn render_settings(
         .into_iter()
         .filter(|(login, _)| config.roster.role_in(&settings.owner, login).is_none())
         .collect();
-    let action = format!("{}_settings", wiki.prefix);
-    let grants_action = format!("{}_settings/grants", wiki.prefix);
+    let action = urls::settings(&wiki.prefix);
+    let grants_action = format!("{}/grants", urls::settings(&wiki.prefix));
     let langs = languages();
     let status = status_of(&said);
     let page = views::SettingsPage {
@@ -259,7 +260,7 @@ pub async fn save_settings(
         hosts: hosts.clone(),
     };
     let Some(visibility) = parse_visibility(&submitted.visibility) else {
-        let said = (t.refused_invalid.to_owned(), StatusCode::BAD_REQUEST);
+        let said = (t.refused_bad_visibility.to_owned(), StatusCode::BAD_REQUEST);
         return render_settings(&state, &caller, &wiki, Some(typed), Some(said)).await;
     };
     let hosts = hosts.map(|hosts| {
@@ -278,7 +279,9 @@ pub async fn save_settings(
         hosts,
     };
     match change(&state, &caller, submitted.digest, edit).await? {
-        None => Ok(Redirect::to(&format!("{}_settings?saved=1", wiki.prefix)).into_response()),
+        None => {
+            Ok(Redirect::to(&format!("{}?saved=1", urls::settings(&wiki.prefix))).into_response())
+        }
         Some((said, stale)) => {
             // A stale form starts again from the values on disk.
             let typed = (!stale).then_some(typed);
@@ -319,7 +322,9 @@ pub async fn set_grant(
         role,
     };
     match change(&state, &caller, submitted.digest, edit).await? {
-        None => Ok(Redirect::to(&format!("{}_settings?saved=1", wiki.prefix)).into_response()),
+        None => {
+            Ok(Redirect::to(&format!("{}?saved=1", urls::settings(&wiki.prefix))).into_response())
+        }
         Some((said, _)) => render_settings(&state, &caller, &wiki, None, Some(said)).await,
     }
 }
@@ -366,7 +371,7 @@ async fn render_organisation(
         .map(|wiki| {
             (
                 wiki.title.as_str(),
-                format!("{}_settings", caller.prefix(&wiki.slug)),
+                urls::settings(&caller.prefix(&wiki.slug)),
             )
         })
         .collect();
@@ -455,6 +460,18 @@ async fn render_farm(
     new_link: Option<(String, String)>,
     kept: Kept,
 ) -> Result<Response> {
+    render_farm_page(state, caller, said, new_link, kept, None).await
+}
+
+/// The farm's page, asking to confirm the retirement of wiki `confirm_retire` when given.
+async fn render_farm_page(
+    state: &SharedState,
+    caller: &Caller,
+    said: Option<(String, StatusCode)>,
+    new_link: Option<(String, String)>,
+    kept: Kept,
+    confirm_retire: Option<String>,
+) -> Result<Response> {
     require_farm(state, caller)?;
     let config = state.farm.config();
     let (digest, broken) = form_state(state).await?;
@@ -508,6 +525,7 @@ async fn render_farm(
         kept: kept
             .as_ref()
             .map(|(action, fields)| (*action, fields.as_slice())),
+        confirm_retire: confirm_retire.as_deref(),
         form: admin_form(&digest, &said, &broken),
     };
     Ok((status, views::farm(&caller.chrome(None), &page)).into_response())
@@ -600,7 +618,7 @@ pub async fn add_wiki(
     ));
     let Some(visibility) = parse_visibility(&submitted.visibility) else {
         let t = caller.lang.messages();
-        let said = (t.refused_invalid.to_owned(), StatusCode::BAD_REQUEST);
+        let said = (t.refused_bad_visibility.to_owned(), StatusCode::BAD_REQUEST);
         return render_farm(&state, &caller, Some(said), None, kept).await;
     };
     let edit = Change::AddWiki {
@@ -621,6 +639,8 @@ pub struct RetireForm {
     digest: String,
     #[serde(default)]
     wiki: String,
+    /// `yes` once the admin has seen what retiring means.
+    confirm: Option<String>,
 }
 
 /// `POST /_admin/wikis/retire`: the wiki leaves `farm.toml`; its repository is archived.
@@ -630,6 +650,12 @@ pub async fn retire_wiki(
     request: Request,
 ) -> Result<Response> {
     let submitted: RetireForm = farm_form(&state, &caller, request).await?;
+    if submitted.confirm.as_deref() != Some("yes") {
+        let config = state.farm.config();
+        let wiki = config.wiki(&submitted.wiki).ok_or(Error::NotFound)?;
+        let confirm = Some(wiki.slug.to_string());
+        return render_farm_page(&state, &caller, None, None, None, confirm).await;
+    }
     let edit = Change::RetireWiki {
         wiki: submitted.wiki,
     };

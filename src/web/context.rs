@@ -12,12 +12,13 @@ use axum::http::{HeaderValue, Uri, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::access::Actor;
+use crate::access::{self, Actor};
 use crate::config::{Config, WikiConfig};
 use crate::error::{Bad, Error};
 use crate::farm::Farm;
 use crate::i18n::Lang;
 use crate::page_path::WikiSlug;
+use crate::roster::Role;
 use crate::views::{Chrome, WikiNav};
 
 use super::SharedState;
@@ -26,7 +27,7 @@ use super::origin::Origin;
 use super::session;
 
 /// Farm-wide paths that keep their meaning on a host that serves one wiki at its root.
-const FARM_PATHS: [&str; 10] = [
+const FARM_PATHS: [&str; 13] = [
     "/search",
     "/_suggest",
     "/opensearch.xml",
@@ -37,6 +38,9 @@ const FARM_PATHS: [&str; 10] = [
     "/_lang",
     "/_theme/",
     "/_assets/",
+    "/_admin",
+    "/_admin/",
+    "/_org/",
 ];
 
 /// Content-Security-Policy of konbit's own pages: styles and images from the farm (images also
@@ -102,6 +106,11 @@ impl Caller {
                 title: &w.title,
                 lang: w.content_lang,
                 prefix,
+                settings: access::may_govern(
+                    &self.config.roster,
+                    &self.actor,
+                    access::Governed::Wiki(w, Role::Reader),
+                ),
             }),
             opensearch: self.public_origin.is_some(),
         }

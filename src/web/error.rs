@@ -178,6 +178,11 @@ pub(super) fn config_refusal(t: &Messages, refused: &EditRefused) -> (String, St
             (t.refused_invalid.to_owned(), StatusCode::CONFLICT)
         }
         EditRefused::UndoConflict => (t.refused_undo_conflict.to_owned(), StatusCode::CONFLICT),
+        EditRefused::PasswordsNotUndone => (
+            t.refused_passwords_not_undone.to_owned(),
+            StatusCode::CONFLICT,
+        ),
+        EditRefused::BadOrganisationName => (t.refused_bad_org_name.to_owned(), bad),
         EditRefused::Failed(why) => {
             tracing::error!(%why, "a configuration change failed");
             (

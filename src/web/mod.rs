@@ -191,7 +191,7 @@ async fn watch_config(state: SharedState) {
         interval.tick().await;
         let state = state.clone();
         let reloaded = blocking(move || {
-            let reload = state.farm.reload();
+            let reload = state.farm.reload_from_disk();
             if let Ok(Reload::Applied) = reload {
                 let ended = state.sessions.end_stale(&state.farm.config().roster);
                 if ended > 0 {

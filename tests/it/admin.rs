@@ -90,6 +90,12 @@ async fn an_organisation_admin_opens_a_private_wiki_to_visitors_and_closes_it_ag
     assert_eq!(hidden.main(), missing.main().replace("nosuch", "jardins"));
 
     let mut dieu = server.signed_in("dieu").await;
+    // The wiki's admin finds its settings in the wiki's navigation.
+    let home = dieu.get("/jardins/").await.expect(200);
+    assert!(
+        home.text
+            .contains("<a class=\"settings\" href=\"/jardins/_settings\">")
+    );
     let page = dieu.get("/jardins/_settings").await.expect(200);
     assert!(
         page.main().contains("value=\"private\" selected"),
@@ -214,6 +220,11 @@ async fn administration_pages_are_missing_pages_to_everyone_without_the_role() {
     assert_eq!(server.dir().read_config("roster.toml"), roster);
     // An editor of the organisation is no admin of it.
     let mut emma = server.signed_in("emma").await;
+    let home = emma.get("/jardins/").await.expect(200);
+    assert!(
+        !home.text.contains("_settings"),
+        "an editor is not offered the settings"
+    );
     emma.get("/_org/jardins").await.expect(404);
     emma.get("/jardins/_settings").await.expect(404);
     let mut visitor = server.browser();
@@ -369,12 +380,39 @@ async fn a_farm_admin_makes_an_organisation_a_wiki_and_a_person_who_sets_a_passw
     zoe.sign_in("zoe", "lumière-1").await;
     assert!(!dir.read_config("roster.toml").contains("volé"));
 
+    // The link handed out is in the trail, by whom and for whom; its key is the farm's secret.
+    let trail = alice.get("/_admin/audit").await.expect(200);
+    let note = trail
+        .main()
+        .split("<li class=\"change\"")
+        .find(|change| change.contains("people.zoe: one-time password link issued"))
+        .expect("the link in the trail");
+    assert!(note.contains("Person Alice (alice)"), "{note}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let key = std::fs::metadata(dir.data_dir().join("password-links.key")).expect("the key");
+        assert_eq!(key.permissions().mode() & 0o777, 0o600);
+    }
+
+    // Retiring asks first, and changes nothing until confirmed.
+    let asked = send(
+        &mut alice,
+        "/_admin",
+        "/_admin/wikis/retire",
+        &[("wiki", "lumen")],
+    )
+    .await
+    .expect(200);
+    assert!(asked.main().contains("data-slug=\"lumen\""));
+    assert!(asked.main().contains("name=\"confirm\" value=\"yes\""));
+    assert!(dir.read_config("farm.toml").contains("[wikis.lumen]"));
     // Retired, the wiki is no longer served; its repository is kept, archived.
     send(
         &mut alice,
         "/_admin",
         "/_admin/wikis/retire",
-        &[("wiki", "lumen")],
+        &[("wiki", "lumen"), ("confirm", "yes")],
     )
     .await
     .expect(303);
@@ -395,6 +433,27 @@ async fn a_farm_admin_makes_an_organisation_a_wiki_and_a_person_who_sets_a_passw
         archived.len() == 1 && archived[0].starts_with("lumen-") && archived[0].ends_with(".git"),
         "{archived:?}"
     );
+    // A new wiki of that slug starts afresh; an undo of the retirement would bring it back, so
+    // the retirement is undone instead and the wiki returns with its pages.
+    let trail = alice.get("/_admin/audit").await.expect(200);
+    let retired = trail
+        .main()
+        .split("<li class=\"change\"")
+        .find(|change| change.contains("wikis.lumen: retired"))
+        .and_then(|change| change.split("data-commit=\"").nth(1))
+        .and_then(|rest| rest.split('"').next())
+        .expect("the retirement in the trail")
+        .to_owned();
+    send(
+        &mut alice,
+        "/_admin/audit",
+        "/_admin/audit/undo",
+        &[("commit", &retired)],
+    )
+    .await
+    .expect(303);
+    let palette = alice.get("/lumen/Palette").await.expect(200);
+    assert!(palette.main().contains("Palette"));
 }
 
 #[tokio::test]
@@ -501,6 +560,29 @@ async fn a_hand_edit_racing_a_web_change_is_kept_and_shown() {
         "{after}"
     );
     assert!(after.contains("visibility = \"public\""));
+    // The trail tells the two apart: the hand edit found on disk, then Dieu's change alone.
+    let mut alice = server.signed_in("alice").await;
+    let trail = alice.get("/_admin/audit").await.expect(200);
+    let changes: Vec<&str> = trail.main().split("<li class=\"change\"").skip(1).collect();
+    assert!(changes[0].contains("Person Dieu (dieu)"), "{}", changes[0]);
+    assert!(
+        changes[0].contains("visibility = &quot;public&quot;")
+            || changes[0].contains("visibility = \"public\"")
+    );
+    let added = |change: &str| -> Vec<String> {
+        change
+            .split("<tr class=\"added\">")
+            .skip(1)
+            .map(|row| crate::harness::strip_tags(row.split("</tr>").next().unwrap_or("")))
+            .collect()
+    };
+    assert_eq!(added(changes[0]), ["+visibility = &quot;public&quot;"]);
+    assert!(
+        changes[1].contains("modifié sur le disque"),
+        "{}",
+        changes[1]
+    );
+    assert!(changes[1].contains("édité à la main"), "{}", changes[1]);
 }
 
 /// A refused form: where it is sent, its fields, the status and words of the answer.
@@ -607,9 +689,15 @@ async fn bad_input_is_refused_with_its_reason_and_writes_nothing() {
         ),
         (
             "/_admin/wikis/retire",
-            &[("wiki", "nosuch")],
+            &[("wiki", "nosuch"), ("confirm", "yes")],
             400,
             "Ce wiki n’existe pas.",
+        ),
+        (
+            "/_admin/organisations",
+            &[("slug", "neuve"), ("name", "<b>Neuve</b>")],
+            400,
+            "Le nom doit compter",
         ),
         (
             "/_org/jardins",
@@ -655,7 +743,7 @@ async fn bad_input_is_refused_with_its_reason_and_writes_nothing() {
                 ("theme", "default"),
             ],
             400,
-            "invalide",
+            "La visibilité est publique, membres ou privée.",
         ),
     ];
     for (action, fields, status, reason) in cases {
@@ -693,6 +781,27 @@ async fn bad_input_is_refused_with_its_reason_and_writes_nothing() {
         .expect(403);
     assert_eq!(dir.read_config("farm.toml"), farm_toml);
     assert_eq!(dir.read_config("roster.toml"), roster_toml);
+
+    // A wiki removed from farm.toml by hand leaves its repository: a new wiki never takes it.
+    let without = farm_toml.replace("[wikis.remix]", "[wikis.remix-old]");
+    dir.write_config("farm.toml", &without);
+    server.wait_for_log("configuration reloaded", Duration::from_secs(10));
+    let taken = send(
+        &mut alice,
+        "/_admin",
+        "/_admin/wikis",
+        &[
+            ("slug", "remix"),
+            ("title", "Nouveau"),
+            ("owner", "remix"),
+            ("visibility", "public"),
+            ("lang", "fr"),
+        ],
+    )
+    .await
+    .expect(409);
+    assert!(taken.main().contains("déjà pris"), "{}", taken.main());
+    dir.write_config("farm.toml", &farm_toml);
 
     // A file broken on disk by a hand edit stops every change until it is repaired.
     dir.write_config("roster.toml", &format!("{roster_toml}\n[people.broken\n"));
@@ -848,6 +957,31 @@ async fn a_person_changes_their_own_password() {
         .await
         .expect(401);
     server.browser().sign_in("emma", "nouveau-123").await;
+    // An undo never sets a password back.
+    let mut alice = server.signed_in("alice").await;
+    let trail = alice.get("/_admin/audit").await.expect(200);
+    let commit = trail
+        .main()
+        .split("data-commit=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("the newest change")
+        .to_owned();
+    let roster = server.dir().read_config("roster.toml");
+    let refused = send(
+        &mut alice,
+        "/_admin/audit",
+        "/_admin/audit/undo",
+        &[("commit", &commit)],
+    )
+    .await
+    .expect(409);
+    assert!(
+        refused
+            .main()
+            .contains("un mot de passe n’est jamais remis en arrière")
+    );
+    assert_eq!(server.dir().read_config("roster.toml"), roster);
 }
 
 #[tokio::test]

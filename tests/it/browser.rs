@@ -435,6 +435,8 @@ async fn an_organisation_admin_adds_a_member_who_then_finds_the_edit_link_in_chr
         .await
         .expect("choose the role");
     click(&client, "form.add-role button[type=submit]").await;
+    // The answer is the organisation's page again, saying the change is saved.
+    let notice = text_of(&client, "p.notice").await;
     // The interface speaks the language Chromium asks for.
     let lang = element(&client, Locator::Css("html"))
         .await
@@ -448,10 +450,7 @@ async fn an_organisation_admin_adds_a_member_who_then_finds_the_edit_link_in_chr
     };
     let row = text_of(&client, "tr[data-login=newbie] td.role").await;
     assert_eq!(row, editor, "interface in {lang}");
-    assert!(
-        text_of(&client, "p.notice").await.contains(saved),
-        "no confirmation"
-    );
+    assert!(notice.contains(saved), "no confirmation: {notice}");
     sign_out(&client).await;
 
     // At their next visit the member finds the edit link, and it opens the editor.
