@@ -13,7 +13,8 @@ pub fn write(path: &Path, text: &str) -> std::io::Result<()> {
     write_with(path, text, kept)
 }
 
-/// Writes a secret (a signing key) atomically, readable and writable by its owner only.
+/// Writes a secret (a signing key) atomically, readable and writable by its owner only, from
+/// the moment its aside file exists.
 pub fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     #[cfg(unix)]
     let permissions = {
@@ -38,9 +39,22 @@ fn write_with(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let aside = path.with_file_name(format!(".{name}.new"));
-    let mut out = std::fs::File::create(&aside)?;
+    // A leftover of a crash is replaced, never reused with the permissions it had.
+    match std::fs::remove_file(&aside) {
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => return Err(error),
+        _ => {}
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    if let Some(permissions) = &permissions {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        // Made with them: a secret is never readable by others, even for an instant.
+        options.mode(permissions.mode());
+    }
+    let mut out = options.open(&aside)?;
     if let Some(permissions) = permissions {
-        // Set before a byte is written: a secret is never readable by others, even aside.
+        // The mode given at creation is narrowed by the umask; this sets it exactly.
         out.set_permissions(permissions)?;
     }
     out.write_all(text.as_bytes())?;

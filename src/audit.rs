@@ -57,15 +57,16 @@ impl Audit {
     }
 
     /// Records `texts` as the newest state, by `by` (`None`: found on disk), unless it is the
-    /// newest already. Returns whether a change was recorded.
-    pub fn record(&self, texts: &Texts, by: Option<By>, message: &str) -> Result<bool> {
+    /// newest already. Returns the commit of the change recorded, if one was.
+    pub fn record(&self, texts: &Texts, by: Option<By>, message: &str) -> Result<Option<ObjectId>> {
         let repo = self.repo()?;
-        let author = match &by {
-            Some(by) => Author {
-                name: by.name,
+        let name = by.as_ref().map(|by| signed(by.name));
+        let author = match (&by, &name) {
+            (Some(by), Some(name)) => Author {
+                name,
                 email: by.login,
             },
-            None => Author {
+            _ => Author {
                 name: "konbit",
                 email: ON_DISK,
             },
@@ -81,13 +82,10 @@ impl Audit {
                 ],
             )?;
             if head.as_ref().is_some_and(|head| head.tree == tree) {
-                return Ok(false);
+                return Ok(None);
             }
-            if repo
-                .commit(head.map(|head| head.commit), tree, &author, message)?
-                .is_ok()
-            {
-                return Ok(true);
+            if let Ok(commit) = repo.commit(head.map(|head| head.commit), tree, &author, message)? {
+                return Ok(Some(commit));
             }
         }
         Err(Error::Internal("the audit trail kept moving".into()))
@@ -96,8 +94,9 @@ impl Audit {
     /// Records an act that changes neither file (a one-time link handed out), by its author.
     pub fn note(&self, by: By, message: &str) -> Result<()> {
         let repo = self.repo()?;
+        let name = signed(by.name);
         let author = Author {
-            name: by.name,
+            name: &name,
             email: by.login,
         };
         for _ in 0..8 {
@@ -174,6 +173,12 @@ impl Audit {
         let parent = repo.parent_of(commit)?.ok_or(Error::NotFound)?;
         Ok((texts_at(&repo, parent)?, texts_at(&repo, commit)?))
     }
+}
+
+/// A display name as a git signature takes it: without `<` and `>`, which a name written by
+/// hand in the roster may hold (the web refuses them).
+fn signed(name: &str) -> String {
+    name.replace(['<', '>'], "")
 }
 
 fn texts_at(repo: &crate::store::Repo, commit: ObjectId) -> Result<Texts> {
@@ -266,8 +271,14 @@ mod tests {
             audit
                 .record(&first, None, "found on disk")
                 .expect("recorded")
+                .is_some()
         );
-        assert!(!audit.record(&first, None, "again").expect("nothing new"));
+        assert!(
+            audit
+                .record(&first, None, "again")
+                .expect("nothing new")
+                .is_none()
+        );
         let second = texts("[farm]\n", "[people.a]\npassword = \"$argon2id$other\"\n");
         let by = By {
             login: "a",
@@ -277,6 +288,7 @@ mod tests {
             audit
                 .record(&second, Some(by), "password")
                 .expect("recorded")
+                .is_some()
         );
         let entries = audit.entries(10).expect("listed");
         assert_eq!(entries.len(), 2);

@@ -29,6 +29,8 @@ pub mod search {
     };
 }
 
+/// The folder of the data directory where retired wikis' repositories are kept.
+const RETIRED_DIR: &str = "_retired";
 /// The folder of the data directory holding the hooks git runs for pushes.
 const HOOKS_DIR: &str = "konbit-hooks";
 /// The hooks konbit installs; each runs `konbit hook <name>`.
@@ -37,12 +39,9 @@ pub const HOOKS: [&str; 2] = ["pre-receive", "post-receive"];
 /// The gate of the farm: the configuration in force, and the only way to a wiki's content.
 pub struct Farm {
     config_dir: PathBuf,
-    config: RwLock<Arc<Config>>,
-    /// The texts the current configuration was read from, to notice changes on disk.
-    loaded_texts: Mutex<(String, String)>,
-    /// The fingerprint of the texts the configuration in force was parsed from: what a form
-    /// shows is of these texts, so a form carries it.
-    applied_digest: Mutex<String>,
+    in_force: RwLock<InForce>,
+    /// The texts last read from disk, to notice changes there.
+    loaded: Mutex<Loaded>,
     derived: Arc<Derived>,
     notices: Notices,
     /// Personal tokens, in the data folder (known once the data folder is settled).
@@ -80,6 +79,30 @@ impl GitAccess {
     }
 }
 
+/// The configuration in force and the fingerprint of the texts it was parsed from, swapped
+/// together: a form shows the one and carries the other, and they must be of the same state.
+#[derive(Clone)]
+struct InForce {
+    config: Arc<Config>,
+    digest: Arc<str>,
+}
+
+/// The texts last read from the configuration files, and the errors that kept them out of
+/// force if they were refused.
+struct Loaded {
+    texts: Texts,
+    refused: Option<ConfigErrors>,
+}
+
+/// What a form of the configuration starts from: the configuration in force, the fingerprint
+/// it carries, and the errors of the files on disk when a hand edit broke them (the
+/// administration pages then say so and write nothing).
+pub struct ConfigForForm {
+    pub config: Arc<Config>,
+    pub digest: String,
+    pub broken: Option<ConfigErrors>,
+}
+
 /// What `Farm::reload` found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reload {
@@ -90,8 +113,8 @@ pub enum Reload {
 impl Farm {
     /// Reads and validates the configuration folder.
     pub fn load(config_dir: &Path) -> Result<Farm, ConfigErrors> {
-        let texts = config::read_texts(config_dir)?;
-        let config = config::parse(config_dir, &texts.0, &texts.1)?;
+        let texts = Texts::read(config_dir)?;
+        let config = config::parse(config_dir, &texts.farm, &texts.roster)?;
         let derived = Arc::new(Derived::default());
         let notices = Notices::default();
         let follower = derived.clone();
@@ -108,9 +131,14 @@ impl Farm {
         });
         Ok(Farm {
             config_dir: config_dir.to_owned(),
-            config: RwLock::new(Arc::new(config)),
-            applied_digest: Mutex::new(digest_of(&texts)),
-            loaded_texts: Mutex::new(texts),
+            in_force: RwLock::new(InForce {
+                config: Arc::new(config),
+                digest: texts.digest().into(),
+            }),
+            loaded: Mutex::new(Loaded {
+                texts,
+                refused: None,
+            }),
             derived,
             notices,
             tokens: std::sync::OnceLock::new(),
@@ -175,27 +203,31 @@ impl Farm {
     /// The configuration in force. A request takes it once and keeps it to the end, so that a
     /// reload never changes the rules half-way through an answer.
     pub fn config(&self) -> Arc<Config> {
-        self.config
+        self.in_force().config
+    }
+
+    fn in_force(&self) -> InForce {
+        self.in_force
             .read()
             .expect("config lock is never poisoned")
             .clone()
     }
 
-    /// The fingerprint of the configuration files the configuration in force was read from,
-    /// for a form showing its values: a change on disk since (applied or not) makes the form
-    /// stale.
-    pub fn config_digest(&self) -> Result<String> {
-        Ok(self
-            .applied_digest
+    /// What a form of the configuration shows, as of the last reload (a form's page reloads
+    /// first, as the watcher does): a change on disk since makes the form stale.
+    pub fn config_for_form(&self) -> ConfigForForm {
+        let broken = self
+            .loaded
             .lock()
             .expect("lock is never poisoned")
-            .clone())
-    }
-
-    /// Whether the configuration files on disk are valid now: the administration pages say
-    /// when they are not, and write nothing until they are repaired.
-    pub fn config_on_disk(&self) -> std::result::Result<(), ConfigErrors> {
-        config::load(&self.config_dir).map(|_| ())
+            .refused
+            .clone();
+        let InForce { config, digest } = self.in_force();
+        ConfigForForm {
+            config,
+            digest: digest.to_string(),
+            broken,
+        }
     }
 
     /// Makes a change to the configuration files for `actor`, who must govern what it touches
@@ -218,7 +250,7 @@ impl Farm {
             .person(login)
             .map_or(login, |person| person.name.as_str());
         let summary = change.summary();
-        self.write_config(Some(By { login, name }), expected, &change, &summary)
+        self.write_config(Some(By { login, name }), expected, &change, &summary, None)
     }
 
     /// Undoes a change of the audit trail (farm admins only): each file it touched goes back to
@@ -249,8 +281,14 @@ impl Farm {
             farm: texts.farm,
             roster: texts.roster,
         };
-        let summary = format!("undo {}", &commit.to_string()[..12]);
-        self.write_config(Some(By { login, name }), expected, &change, &summary)
+        let summary = format!("undo {}", short(commit));
+        self.write_config(
+            Some(By { login, name }),
+            expected,
+            &change,
+            &summary,
+            Some(commit),
+        )
     }
 
     /// The one writer of the configuration files: one change at a time, recorded, applied.
@@ -260,27 +298,33 @@ impl Farm {
         expected: &str,
         change: &Change,
         summary: &str,
+        undoing: Option<ObjectId>,
     ) -> Result<std::result::Result<(), EditRefused>> {
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        self.write_locked(by, Some(expected), change, summary)
+        self.write_locked(by, Some(expected), change, summary, undoing)
     }
 
     /// Writes a change while `config_writes` is held; `expected: None` takes the files as they
-    /// are (a change that shows no values to go stale: a password).
+    /// are on disk (a change that shows no values to go stale: a password). `undoing` is the
+    /// change of the trail an undo takes back.
     fn write_locked(
         &self,
         by: Option<By>,
         expected: Option<&str>,
         change: &Change,
         summary: &str,
+        undoing: Option<ObjectId>,
     ) -> Result<std::result::Result<(), EditRefused>> {
-        let current;
+        let on_disk;
         let expected = match expected {
             Some(expected) => expected,
-            None => {
-                current = self.config_digest()?;
-                &current
-            }
+            None => match Texts::read(&self.config_dir) {
+                Ok(texts) => {
+                    on_disk = texts.digest();
+                    &on_disk
+                }
+                Err(errors) => return Ok(Err(EditRefused::Failed(errors.to_string()))),
+            },
         };
         // What is on disk but not in the trail (a hand edit the watcher has not applied yet) is
         // recorded first, as found on disk, so that this change's record holds this change only.
@@ -293,44 +337,50 @@ impl Farm {
             // A repository left by a wiki removed by hand is never handed to a new wiki.
             return Ok(Err(EditRefused::Taken));
         }
-        let written = config::edit::apply(&self.config_dir, expected, change);
-        let texts = match written {
+        let texts = match config::edit::apply(&self.config_dir, expected, change) {
             Ok(texts) => texts,
-            Err(refused) => {
-                if let EditRefused::Stale = refused {
-                    // The hand edit that made the form stale is applied now, so that the person
-                    // is shown the values on disk.
-                    let _ = self.reload();
-                }
-                return Ok(Err(refused));
-            }
+            Err(refused) => return Ok(Err(refused)),
         };
         let who = by.as_ref().map_or("", |by| by.login).to_owned();
-        if let Err(error) = self.audit().record(&texts, by, summary) {
-            tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
-        }
-        if let Ok(after) = config::parse(&self.config_dir, &texts.farm, &texts.roster) {
-            self.follow_wikis(&before, &after, matches!(change, Change::Restore { .. }));
+        let recorded = self
+            .audit()
+            .record(&texts, by, summary)
+            .unwrap_or_else(|error| {
+                tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
+                None
+            });
+        // A wiki an undo brings back finds its repository in place before it is served (else
+        // the reload would make it an empty one); a wiki taken away is archived once no longer
+        // served.
+        if let Some(undone) = undoing
+            && let Ok(after) = config::parse(&self.config_dir, &texts.farm, &texts.roster)
+        {
+            self.bring_back(&before, &after, undone);
         }
         if let Err(errors) = self.reload() {
             tracing::warn!(%errors, "the configuration written from the web did not load");
         }
+        self.archive_retired(&before, &self.config(), recorded);
         tracing::info!(by = %who, change = %summary, "configuration changed from the web");
         Ok(Ok(()))
     }
 
-    /// The repositories of the wikis a change took away are archived (kept, not served, out of
-    /// the way of a new wiki of the same slug); an undo that brings a wiki back brings back its
-    /// newest archived repository.
-    fn follow_wikis(&self, before: &Config, after: &Config, undo: bool) {
-        let retired = before.farm.data_dir.join("_retired");
+    /// The repositories of the wikis a change (`recorded` in the trail) took away are archived
+    /// as `_retired/<slug>.<seconds>.<change>.git`: kept, not served, out of the way of a new
+    /// wiki of the same slug.
+    fn archive_retired(&self, before: &Config, after: &Config, recorded: Option<ObjectId>) {
+        let retired = before.farm.data_dir.join(RETIRED_DIR);
+        let change = recorded.map_or_else(|| "unrecorded".to_owned(), short);
         for slug in before
             .wikis
             .keys()
             .filter(|slug| !after.wikis.contains_key(*slug))
         {
             let location = repo_location(before, slug);
-            let to = retired.join(format!("{slug}-{}.git", now_seconds()));
+            if !location.exists() {
+                continue;
+            }
+            let to = retired.join(format!("{slug}.{}.{change}.git", now_seconds()));
             let moved = std::fs::create_dir_all(&retired)
                 .and_then(|()| std::fs::rename(location.path(), &to));
             match moved {
@@ -342,9 +392,13 @@ impl Farm {
                 }
             }
         }
-        if !undo {
-            return;
-        }
+    }
+
+    /// An undo of change `undone` that brings wikis back brings back the repositories that
+    /// change archived (or, if there is none, the newest archive of the slug).
+    fn bring_back(&self, before: &Config, after: &Config, undone: ObjectId) {
+        let retired = before.farm.data_dir.join(RETIRED_DIR);
+        let undone = short(undone);
         for slug in after
             .wikis
             .keys()
@@ -354,29 +408,28 @@ impl Farm {
             if location.exists() {
                 continue;
             }
-            // Archives are `<slug>-<seconds>.git`: the newest is the one the undone retire made.
-            let newest = std::fs::read_dir(&retired)
+            let archives = std::fs::read_dir(&retired)
                 .into_iter()
                 .flatten()
                 .flatten()
                 .filter_map(|entry| {
                     let name = entry.file_name().to_string_lossy().into_owned();
-                    let seconds: u64 = name
-                        .strip_prefix(&format!("{slug}-"))?
+                    let (seconds, change) = name
+                        .strip_prefix(&format!("{slug}."))?
                         .strip_suffix(".git")?
-                        .parse()
-                        .ok()?;
-                    Some((seconds, entry.path()))
-                })
-                .max();
-            if let Some((_, archived)) = newest {
-                match std::fs::rename(&archived, location.path()) {
-                    Ok(()) => {
-                        tracing::info!(wiki = %slug, "archived repository brought back by an undo")
-                    }
-                    Err(error) => {
-                        tracing::error!(wiki = %slug, %error, "cannot bring back the archived repository")
-                    }
+                        .split_once('.')?;
+                    let seconds: u64 = seconds.parse().ok()?;
+                    Some(((change == undone, seconds), entry.path()))
+                });
+            let Some((_, archived)) = archives.max() else {
+                continue;
+            };
+            match std::fs::rename(&archived, location.path()) {
+                Ok(()) => {
+                    tracing::info!(wiki = %slug, "archived repository brought back by an undo")
+                }
+                Err(error) => {
+                    tracing::error!(wiki = %slug, %error, "cannot bring back the archived repository")
                 }
             }
         }
@@ -477,6 +530,7 @@ impl Farm {
             None,
             &change,
             &format!("people.{login}: password (one-time link)"),
+            None,
         )? {
             Ok(()) => Ok(Ok(login)),
             Err(refused) => Ok(Err(PasswordRefused::Edit(refused))),
@@ -511,7 +565,7 @@ impl Farm {
         };
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
         Ok(self
-            .write_locked(Some(by), None, &change, &change.summary())?
+            .write_locked(Some(by), None, &change, &change.summary(), None)?
             .map_err(PasswordRefused::Edit))
     }
 
@@ -588,10 +642,13 @@ impl Farm {
 
     /// Overrides the data folder named in the configuration (the `--data` option).
     pub fn set_data_dir(&self, data_dir: &Path) {
-        let mut guard = self.config.write().expect("config lock is never poisoned");
-        let mut config = Config::clone(&guard);
+        let mut guard = self
+            .in_force
+            .write()
+            .expect("config lock is never poisoned");
+        let mut config = Config::clone(&guard.config);
         config.farm.data_dir = data_dir.to_owned();
-        *guard = Arc::new(config);
+        guard.config = Arc::new(config);
     }
 
     /// The file watcher's reload: a hand edit applied is recorded in the audit trail as found on
@@ -609,26 +666,42 @@ impl Farm {
     }
 
     /// Re-reads the configuration files; applies them if they changed and are valid. An invalid
-    /// change is refused and the configuration in force stays.
+    /// change is refused (reported once) and the configuration in force stays; refused texts
+    /// are tried again at each reload, since what they name (a theme's folder) may have come.
     pub fn reload(&self) -> Result<Reload, ConfigErrors> {
-        let texts = config::read_texts(&self.config_dir)?;
-        let mut loaded = self.loaded_texts.lock().expect("lock is never poisoned");
-        if *loaded == texts {
+        let texts = Texts::read(&self.config_dir)?;
+        let mut loaded = self.loaded.lock().expect("lock is never poisoned");
+        let again = loaded.texts == texts;
+        if again && loaded.refused.is_none() {
             return Ok(Reload::Unchanged);
         }
-        let mut config = match config::parse(&self.config_dir, &texts.0, &texts.1) {
+        let mut config = match config::parse(&self.config_dir, &texts.farm, &texts.roster) {
             Ok(config) => config,
             Err(errors) => {
-                // Remember the bad texts so that the same error is reported once, not every poll.
-                *loaded = texts;
-                return Err(errors);
+                *loaded = Loaded {
+                    texts,
+                    refused: Some(errors.clone()),
+                };
+                return if again {
+                    Ok(Reload::Unchanged)
+                } else {
+                    Err(errors)
+                };
             }
         };
-        *self.applied_digest.lock().expect("lock is never poisoned") = digest_of(&texts);
-        *loaded = texts;
         // The data folder may have been overridden on the command line; keep it.
         config.farm.data_dir = self.config().farm.data_dir.clone();
-        *self.config.write().expect("config lock is never poisoned") = Arc::new(config);
+        *self
+            .in_force
+            .write()
+            .expect("config lock is never poisoned") = InForce {
+            config: Arc::new(config),
+            digest: texts.digest().into(),
+        };
+        *loaded = Loaded {
+            texts,
+            refused: None,
+        };
         drop(loaded);
         self.prepare_repositories();
         if let Some(search) = self.search.get() {
@@ -646,6 +719,16 @@ impl Farm {
         let Ok(texts) = Texts::read(&self.config_dir) else {
             return;
         };
+        // A state refused on disk never was the farm's: it is recorded once repaired.
+        let known = {
+            let loaded = self.loaded.lock().expect("lock is never poisoned");
+            (loaded.texts == texts).then(|| loaded.refused.is_none())
+        };
+        let valid = known
+            .unwrap_or_else(|| config::parse(&self.config_dir, &texts.farm, &texts.roster).is_ok());
+        if !valid {
+            return;
+        }
         if let Err(error) = self.audit().record(&texts, None, "found on disk") {
             tracing::error!(%error, "the configuration could not be recorded in the audit trail");
         }
@@ -895,13 +978,9 @@ fn install_hooks(dir: &Path) {
     }
 }
 
-/// The fingerprint of a pair of texts, as `Texts::digest` makes it.
-fn digest_of((farm, roster): &(String, String)) -> String {
-    Texts {
-        farm: farm.clone(),
-        roster: roster.clone(),
-    }
-    .digest()
+/// A change of the audit trail as a person reads it, and archives are named.
+fn short(commit: ObjectId) -> String {
+    commit.to_string()[..12].to_owned()
 }
 
 /// Why a password was not set.

@@ -285,7 +285,7 @@ pub struct FarmPage<'a> {
     /// A one-time link just made: for whom, and the address.
     pub new_link: Option<(&'a str, &'a str)>,
     /// What was typed in a refused form: its action, and its fields.
-    pub kept: Option<(&'a str, &'a [(&'a str, String)])>,
+    pub kept: Option<(&'a str, &'a [(String, String)])>,
     /// A wiki whose retirement is to be confirmed.
     pub confirm_retire: Option<&'a str>,
     pub form: AdminForm<'a>,
@@ -298,6 +298,13 @@ impl FarmPage<'_> {
             .filter(|(sent_to, _)| *sent_to == action)
             .and_then(|(_, fields)| fields.iter().find(|(name, _)| *name == field))
             .map_or("", |(_, value)| value.as_str())
+    }
+
+    /// A field of the form sent to `action`, holding what was typed in it if it was refused.
+    fn field(&self, action: &str, kind: &str, name: &str, label: &str, maxlength: u32) -> Markup {
+        html! {
+            input type=(kind) name=(name) placeholder=(label) aria-label=(label) maxlength=(maxlength) value=(self.kept(action, name)) required;
+        }
     }
 }
 
@@ -352,8 +359,8 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                 }
                 form.inline method="post" action="/_admin/organisations" {
                     (hidden(chrome, form))
-                    input type="text" name="slug" placeholder=(t.slug) aria-label=(t.slug) maxlength="63" value=(page.kept("/_admin/organisations", "slug")) required;
-                    input type="text" name="name" placeholder=(t.name) aria-label=(t.name) maxlength="100" value=(page.kept("/_admin/organisations", "name")) required;
+                    (page.field("/_admin/organisations", "text", "slug", t.slug, 63))
+                    (page.field("/_admin/organisations", "text", "name", t.name, 100))
                     button.primary type="submit" { (t.create_organisation) }
                 }
             }
@@ -394,8 +401,8 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                 }
                 form.inline method="post" action="/_admin/wikis" {
                     (hidden(chrome, form))
-                    input type="text" name="slug" placeholder=(t.slug) aria-label=(t.slug) maxlength="63" value=(page.kept("/_admin/wikis", "slug")) required;
-                    input type="text" name="title" placeholder=(t.wiki_title) aria-label=(t.wiki_title) maxlength="200" value=(page.kept("/_admin/wikis", "title")) required;
+                    (page.field("/_admin/wikis", "text", "slug", t.slug, 63))
+                    (page.field("/_admin/wikis", "text", "title", t.wiki_title, 200))
                     @let owner = page.kept("/_admin/wikis", "owner");
                     select name="owner" aria-label=(t.owner) {
                         @for (slug, name, _) in page.organisations {
@@ -449,9 +456,9 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                 }
                 form.inline method="post" action="/_admin/people" {
                     (hidden(chrome, form))
-                    input type="text" name="login" placeholder=(t.login) aria-label=(t.login) maxlength="64" value=(page.kept("/_admin/people", "login")) required;
-                    input type="text" name="name" placeholder=(t.display_name) aria-label=(t.display_name) maxlength="100" value=(page.kept("/_admin/people", "name")) required;
-                    input type="email" name="email" placeholder=(t.email_address) aria-label=(t.email_address) maxlength="254" value=(page.kept("/_admin/people", "email")) required;
+                    (page.field("/_admin/people", "text", "login", t.login, 64))
+                    (page.field("/_admin/people", "text", "name", t.display_name, 100))
+                    (page.field("/_admin/people", "email", "email", t.email_address, 254))
                     button.primary type="submit" { (t.add_person) }
                 }
             }

@@ -10,7 +10,7 @@ use crate::config::Config;
 use crate::config::edit::{Change, EditRefused};
 use crate::dates::format_date;
 use crate::error::{Bad, Error};
-use crate::farm::PasswordRefused;
+use crate::farm::{ConfigForForm, PasswordRefused};
 use crate::i18n::{Lang, Messages};
 use crate::password_links::LinkRefused;
 use crate::roster::Role;
@@ -20,7 +20,7 @@ use crate::views::{self, Membership, TokenRow};
 
 use super::form::{self, csrf_form};
 use super::session::{self, is_local_path};
-use super::{Caller, FARM_FORM_LIMIT, SharedState, blocking, error};
+use super::{Caller, FARM_FORM_LIMIT, SharedState, blocking, config_for_form, error};
 
 fn local_or_home(next: Option<&str>) -> String {
     next.filter(|next| is_local_path(next))
@@ -302,12 +302,12 @@ pub async fn change_password(
                 .await?;
         match changed {
             Ok(()) => {
+                state.sessions.sign_in_succeeded(&login, &caller.address);
                 // The old session ended with the old password: a new one, at once.
-                let login = caller.actor.login().unwrap_or_default();
                 let config = state.farm.config();
                 let Some(id) = config
                     .roster
-                    .person(login)
+                    .person(&login)
                     .and_then(|p| state.sessions.start(p))
                 else {
                     return Ok(Redirect::to("/login").into_response());
@@ -336,31 +336,41 @@ pub async fn change_password(
     render_account(&state, &caller, None, None, "", details, refused.1).await
 }
 
+/// Whom a one-time link is for (their display name), if it is still good, and where its form
+/// is sent.
+async fn link_holder(
+    state: &SharedState,
+    link: &str,
+) -> Result<(Result<String, LinkRefused>, String), Error> {
+    let (farm, checked) = (state.farm.clone(), link.to_owned());
+    let person = blocking(move || farm.password_link_person(&checked)).await?;
+    let config = state.farm.config();
+    let name = person.map(|login| {
+        config
+            .roster
+            .people
+            .get(&login)
+            .map_or(login, |person| person.name.clone())
+    });
+    let action = format!("/account/password/{}", urls::query_value(link));
+    Ok((name, action))
+}
+
 /// `GET /account/password/{link}`: the form of a one-time link, for anyone who holds it.
 pub async fn password_link_form(
     State(state): State<SharedState>,
     caller: Caller,
     Path(link): Path<String>,
 ) -> Result<Response, Error> {
-    let farm = state.farm.clone();
-    let checked_link = link.clone();
-    let person = blocking(move || farm.password_link_person(&checked_link)).await?;
-    let t = caller.lang.messages();
-    let config = state.farm.config();
-    let action = format!("/account/password/{}", urls::query_value(&link));
+    let (holder, action) = link_holder(&state, &link).await?;
     let chrome = caller.chrome(None);
-    Ok(match person {
-        Ok(login) => {
-            let name = config.roster.people.get(&login).map(|p| p.name.as_str());
-            views::set_password(&chrome, name, &action, None).into_response()
-        }
+    Ok(match holder {
+        Ok(name) => views::set_password(&chrome, Some(&name), &action, None).into_response(),
         Err(refused) => {
+            let t = caller.lang.messages();
             let (text, status) = password_refusal(t, &PasswordRefused::Link(refused));
-            (
-                status,
-                views::set_password(&chrome, None, &action, Some((&text, true))),
-            )
-                .into_response()
+            let page = views::set_password(&chrome, None, &action, Some((&text, true)));
+            (status, page).into_response()
         }
     })
 }
@@ -384,21 +394,8 @@ pub async fn set_password_with_link(
 ) -> Result<Response, Error> {
     let submitted: NewPasswordForm = form::read(&state, &caller, request, FARM_FORM_LIMIT).await?;
     let t = caller.lang.messages();
-    let chrome = caller.chrome(None);
-    let action = format!("/account/password/{}", urls::query_value(&link));
-    let farm = state.farm.clone();
-    let checked_link = link.clone();
-    let person = blocking(move || farm.password_link_person(&checked_link)).await?;
-    let name = person.as_ref().ok().and_then(|login| {
-        state
-            .farm
-            .config()
-            .roster
-            .people
-            .get(login)
-            .map(|p| p.name.clone())
-    });
-    let refused = if submitted.password != submitted.confirm && person.is_ok() {
+    let (holder, action) = link_holder(&state, &link).await?;
+    let refused = if submitted.password != submitted.confirm && holder.is_ok() {
         (t.passwords_differ.to_owned(), StatusCode::BAD_REQUEST)
     } else {
         let farm = state.farm.clone();
@@ -412,10 +409,12 @@ pub async fn set_password_with_link(
             Err(refused) => password_refusal(t, &refused),
         }
     };
+    // A link refused meanwhile no longer says whom it was for.
     let shown_name = match refused.1 {
         StatusCode::NOT_FOUND | StatusCode::GONE => None,
-        _ => name.as_deref(),
+        _ => holder.as_deref().ok(),
     };
+    let chrome = caller.chrome(None);
     let page = views::set_password(&chrome, shown_name, &action, Some((&refused.0, true)));
     Ok((refused.1, page).into_response())
 }
@@ -435,10 +434,12 @@ async fn render_account(
         return Ok(Redirect::to("/login?next=%2Faccount").into_response());
     };
     // The roster in force now: the details form starts from the newest values.
-    let newest = state.farm.config();
+    let ConfigForForm {
+        config: newest,
+        digest,
+        ..
+    } = config_for_form(state).await?;
     let person = newest.roster.person(login).ok_or(Error::NotFound)?;
-    let farm = state.farm.clone();
-    let digest = blocking(move || farm.config_digest()).await?;
     let (shown_name, shown_email) = details
         .typed
         .unwrap_or((person.name.as_str(), person.email.as_str()));

@@ -5,6 +5,7 @@
 //! `Farm::change_config`, which asks the policy again and writes nothing it refuses.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::StatusCode;
@@ -16,6 +17,7 @@ use crate::config::edit::{Change, EditRefused};
 use crate::config::{Config, Visibility};
 use crate::dates::format_date;
 use crate::error::{Error, Result};
+use crate::farm::ConfigForForm;
 use crate::i18n::{ContentLang, Messages};
 use crate::object_id::ObjectId;
 use crate::roster::Role;
@@ -24,7 +26,7 @@ use crate::views::{self, AdminForm, AuditRow, PersonRow, RoleRow, WikiRow};
 
 use super::error::config_refusal;
 use super::form::{self, csrf_form};
-use super::{Caller, FARM_FORM_LIMIT, SharedState, WikiRequest, blocking};
+use super::{Caller, FARM_FORM_LIMIT, SharedState, WikiRequest, blocking, config_for_form};
 
 /// A role as a form sends it: `none` removes.
 fn parse_role(raw: &str) -> std::result::Result<Option<Role>, ()> {
@@ -50,15 +52,25 @@ fn languages() -> Vec<(&'static str, &'static str)> {
         .collect()
 }
 
-/// The fingerprint of the configuration files for a new form, and their errors if a hand
-/// edit broke them.
-async fn form_state(state: &SharedState) -> Result<(String, Option<String>)> {
-    let farm = state.farm.clone();
-    blocking(move || {
-        let broken = farm.config_on_disk().err().map(|errors| errors.to_string());
-        Ok((farm.config_digest()?, broken))
+/// What a page of forms shows and carries: the configuration in force, its fingerprint, and
+/// the errors of the files on disk in words if a hand edit broke them.
+struct Shown {
+    config: Arc<Config>,
+    digest: String,
+    broken: Option<String>,
+}
+
+async fn shown(state: &SharedState) -> Result<Shown> {
+    let ConfigForForm {
+        config,
+        digest,
+        broken,
+    } = config_for_form(state).await?;
+    Ok(Shown {
+        config,
+        digest,
+        broken: broken.map(|errors| errors.to_string()),
     })
-    .await
 }
 
 /// Makes a change for the caller: `Ok(None)` when written, else the refusal in words, and
@@ -122,17 +134,13 @@ fn status_of(said: &Option<(String, StatusCode)>) -> StatusCode {
 }
 
 /// What every administration form carries: the fingerprint, what to say, a broken file.
-fn admin_form<'a>(
-    digest: &'a str,
-    said: &'a Option<(String, StatusCode)>,
-    broken: &'a Option<String>,
-) -> AdminForm<'a> {
+fn admin_form<'a>(shown: &'a Shown, said: &'a Option<(String, StatusCode)>) -> AdminForm<'a> {
     AdminForm {
-        digest,
+        digest: &shown.digest,
         said: said
             .as_ref()
             .map(|(text, status)| (text.as_str(), !status.is_success())),
-        broken: broken.as_deref(),
+        broken: shown.broken.as_deref(),
     }
 }
 
@@ -181,10 +189,10 @@ async fn render_settings(
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
     // The configuration in force now: a form starts from the newest values.
-    let config = state.farm.config();
-    require_wiki(&config, caller, wiki.slug.as_str())?;
+    let shown = shown(state).await?;
+    let config = &shown.config;
+    require_wiki(config, caller, wiki.slug.as_str())?;
     let settings = config.wiki(wiki.slug.as_str()).ok_or(Error::NotFound)?;
-    let (digest, broken) = form_state(state).await?;
     let farm = state.farm.clone();
     let themes = blocking(move || Ok(farm.themes())).await?;
     let hosts = settings.hosts.join("\n");
@@ -195,9 +203,9 @@ async fn render_settings(
         theme: settings.theme.clone(),
         hosts: None,
     });
-    let grants = role_rows(&config, &settings.grants);
+    let grants = role_rows(config, &settings.grants);
     // Grants are for people outside the owner organisation.
-    let people: Vec<(&str, &str)> = candidates(&config, &settings.grants)
+    let people: Vec<(&str, &str)> = candidates(config, &settings.grants)
         .into_iter()
         .filter(|(login, _)| config.roster.role_in(&settings.owner, login).is_none())
         .collect();
@@ -212,12 +220,12 @@ async fn render_settings(
         visibility: &typed.visibility,
         lang: &typed.lang,
         theme: &typed.theme,
-        hosts: is_farm_admin(&config, caller).then(|| typed.hosts.as_deref().unwrap_or(&hosts)),
+        hosts: is_farm_admin(config, caller).then(|| typed.hosts.as_deref().unwrap_or(&hosts)),
         themes: &themes,
         langs: &langs,
         grants: &grants,
         people: &people,
-        form: admin_form(&digest, &said, &broken),
+        form: admin_form(&shown, &said),
     };
     let chrome = wiki.chrome(caller)?;
     Ok((status, views::settings(&chrome, &page)).into_response())
@@ -358,12 +366,12 @@ async fn render_organisation(
     slug: &str,
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
-    let config = state.farm.config();
-    require_organisation(&config, caller, slug)?;
+    let shown = shown(state).await?;
+    let config = &shown.config;
+    require_organisation(config, caller, slug)?;
     let organisation = &config.roster.organisations[slug];
-    let (digest, broken) = form_state(state).await?;
-    let members = role_rows(&config, &organisation.members);
-    let people = candidates(&config, &organisation.members);
+    let members = role_rows(config, &organisation.members);
+    let people = candidates(config, &organisation.members);
     let wikis: Vec<(&str, String)> = config
         .wikis
         .values()
@@ -383,7 +391,7 @@ async fn render_organisation(
         members: &members,
         people: &people,
         wikis: &wikis,
-        form: admin_form(&digest, &said, &broken),
+        form: admin_form(&shown, &said),
     };
     Ok((status, views::organisation(&caller.chrome(None), &page)).into_response())
 }
@@ -421,14 +429,17 @@ fn require_farm(state: &SharedState, caller: &Caller) -> Result<()> {
         .ok_or(Error::NotFound)
 }
 
-/// A form of the farm's page, read only for a farm admin.
+/// A form of the farm's page, read only for a farm admin, with what was typed in it and where
+/// it was sent (to show it again if it is refused).
 async fn farm_form<F: form::Form>(
     state: &SharedState,
     caller: &Caller,
     request: Request,
-) -> Result<F> {
+) -> Result<(F, Kept)> {
     require_farm(state, caller)?;
-    Ok(form::read(state, caller, request, FARM_FORM_LIMIT).await?)
+    let action = request.uri().path().to_owned();
+    let (submitted, typed) = form::read_typed(state, caller, request, FARM_FORM_LIMIT).await?;
+    Ok((submitted, Some((action, typed))))
 }
 
 /// `GET /_admin`: organisations, wikis with their health, people.
@@ -438,11 +449,36 @@ pub async fn farm_page(
     Query(query): Query<SavedQuery>,
 ) -> Result<Response> {
     let said = saved_said(caller.lang.messages(), &query);
-    render_farm(&state, &caller, said, None, None).await
+    let answer = FarmAnswer {
+        said,
+        ..FarmAnswer::default()
+    };
+    render_farm(&state, &caller, answer).await
 }
 
-/// What was typed in a refused form of the farm's page: its action, and its fields.
-type Kept = Option<(&'static str, Vec<(&'static str, String)>)>;
+/// What was typed in a refused form of the farm's page: where it was sent, and its fields.
+type Kept = Option<(String, form::Typed)>;
+
+/// What the farm's page says besides its listings.
+#[derive(Default)]
+struct FarmAnswer {
+    said: Option<(String, StatusCode)>,
+    /// A one-time link just made: for whom, and the address.
+    new_link: Option<(String, String)>,
+    kept: Kept,
+    /// A wiki whose retirement is to be confirmed.
+    confirm_retire: Option<String>,
+}
+
+impl FarmAnswer {
+    fn said(said: (String, StatusCode), kept: Kept) -> FarmAnswer {
+        FarmAnswer {
+            said: Some(said),
+            kept,
+            ..FarmAnswer::default()
+        }
+    }
+}
 
 /// Bytes as a person reads a size.
 fn size(bytes: u64) -> String {
@@ -453,28 +489,12 @@ fn size(bytes: u64) -> String {
     }
 }
 
-async fn render_farm(
-    state: &SharedState,
-    caller: &Caller,
-    said: Option<(String, StatusCode)>,
-    new_link: Option<(String, String)>,
-    kept: Kept,
-) -> Result<Response> {
-    render_farm_page(state, caller, said, new_link, kept, None).await
-}
-
-/// The farm's page, asking to confirm the retirement of wiki `confirm_retire` when given.
-async fn render_farm_page(
-    state: &SharedState,
-    caller: &Caller,
-    said: Option<(String, StatusCode)>,
-    new_link: Option<(String, String)>,
-    kept: Kept,
-    confirm_retire: Option<String>,
-) -> Result<Response> {
-    require_farm(state, caller)?;
-    let config = state.farm.config();
-    let (digest, broken) = form_state(state).await?;
+async fn render_farm(state: &SharedState, caller: &Caller, answer: FarmAnswer) -> Result<Response> {
+    let shown = shown(state).await?;
+    let config = &shown.config;
+    if !is_farm_admin(config, caller) {
+        return Err(Error::NotFound);
+    }
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let health = blocking(move || farm.health(&actor)).await?;
     let organisations: Vec<(&str, &str, usize)> = config
@@ -513,20 +533,22 @@ async fn render_farm_page(
         })
         .collect();
     let langs = languages();
-    let status = status_of(&said);
+    let status = status_of(&answer.said);
     let page = views::FarmPage {
         organisations: &organisations,
         wikis: &wikis,
         people: &people,
         langs: &langs,
-        new_link: new_link
+        new_link: answer
+            .new_link
             .as_ref()
             .map(|(login, link)| (login.as_str(), link.as_str())),
-        kept: kept
+        kept: answer
+            .kept
             .as_ref()
-            .map(|(action, fields)| (*action, fields.as_slice())),
-        confirm_retire: confirm_retire.as_deref(),
-        form: admin_form(&digest, &said, &broken),
+            .map(|(action, fields)| (action.as_str(), fields.as_slice())),
+        confirm_retire: answer.confirm_retire.as_deref(),
+        form: admin_form(&shown, &answer.said),
     };
     Ok((status, views::farm(&caller.chrome(None), &page)).into_response())
 }
@@ -543,8 +565,10 @@ async fn farm_change(
     match change(state, caller, digest, edit).await? {
         None => Ok(Redirect::to("/_admin?saved=1").into_response()),
         // A stale form starts again from the values on disk; any other keeps what was typed.
-        Some((said, true)) => render_farm(state, caller, Some(said), None, None).await,
-        Some((said, false)) => render_farm(state, caller, Some(said), None, kept).await,
+        Some((said, stale)) => {
+            let kept = if stale { None } else { kept };
+            render_farm(state, caller, FarmAnswer::said(said, kept)).await
+        }
     }
 }
 
@@ -566,14 +590,7 @@ pub async fn add_organisation(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: OrganisationForm = farm_form(&state, &caller, request).await?;
-    let kept = Some((
-        "/_admin/organisations",
-        vec![
-            ("slug", submitted.slug.clone()),
-            ("name", submitted.name.clone()),
-        ],
-    ));
+    let (submitted, kept): (OrganisationForm, _) = farm_form(&state, &caller, request).await?;
     let edit = Change::AddOrganisation {
         slug: submitted.slug.trim().to_owned(),
         name: submitted.name,
@@ -605,21 +622,11 @@ pub async fn add_wiki(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: WikiForm = farm_form(&state, &caller, request).await?;
-    let kept = Some((
-        "/_admin/wikis",
-        vec![
-            ("slug", submitted.slug.clone()),
-            ("title", submitted.title.clone()),
-            ("owner", submitted.owner.clone()),
-            ("visibility", submitted.visibility.clone()),
-            ("lang", submitted.lang.clone()),
-        ],
-    ));
+    let (submitted, kept): (WikiForm, _) = farm_form(&state, &caller, request).await?;
     let Some(visibility) = parse_visibility(&submitted.visibility) else {
         let t = caller.lang.messages();
         let said = (t.refused_bad_visibility.to_owned(), StatusCode::BAD_REQUEST);
-        return render_farm(&state, &caller, Some(said), None, kept).await;
+        return render_farm(&state, &caller, FarmAnswer::said(said, kept)).await;
     };
     let edit = Change::AddWiki {
         slug: submitted.slug.trim().to_owned(),
@@ -649,12 +656,19 @@ pub async fn retire_wiki(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: RetireForm = farm_form(&state, &caller, request).await?;
+    let (submitted, _): (RetireForm, _) = farm_form(&state, &caller, request).await?;
     if submitted.confirm.as_deref() != Some("yes") {
-        let config = state.farm.config();
-        let wiki = config.wiki(&submitted.wiki).ok_or(Error::NotFound)?;
-        let confirm = Some(wiki.slug.to_string());
-        return render_farm_page(&state, &caller, None, None, None, confirm).await;
+        let answer = match state.farm.config().wiki(&submitted.wiki) {
+            Some(wiki) => FarmAnswer {
+                confirm_retire: Some(wiki.slug.to_string()),
+                ..FarmAnswer::default()
+            },
+            None => {
+                let t = caller.lang.messages();
+                FarmAnswer::said(config_refusal(t, &EditRefused::NoSuchWiki), None)
+            }
+        };
+        return render_farm(&state, &caller, answer).await;
     }
     let edit = Change::RetireWiki {
         wiki: submitted.wiki,
@@ -682,15 +696,7 @@ pub async fn add_person(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: PersonForm = farm_form(&state, &caller, request).await?;
-    let kept = Some((
-        "/_admin/people",
-        vec![
-            ("login", submitted.login.clone()),
-            ("name", submitted.name.clone()),
-            ("email", submitted.email.clone()),
-        ],
-    ));
+    let (submitted, kept): (PersonForm, _) = farm_form(&state, &caller, request).await?;
     let edit = Change::AddPerson {
         login: submitted.login.trim().to_owned(),
         name: submitted.name,
@@ -726,7 +732,7 @@ pub async fn set_disabled(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: FlagForm = farm_form(&state, &caller, request).await?;
+    let (submitted, _): (FlagForm, _) = farm_form(&state, &caller, request).await?;
     let edit = Change::Disabled {
         login: submitted.login,
         disabled: flag(submitted.disabled.as_deref())?,
@@ -742,7 +748,7 @@ pub async fn set_farm_admin(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: FlagForm = farm_form(&state, &caller, request).await?;
+    let (submitted, _): (FlagForm, _) = farm_form(&state, &caller, request).await?;
     let edit = Change::FarmAdmin {
         login: submitted.login,
         farm_admin: flag(submitted.farm_admin.as_deref())?,
@@ -764,7 +770,7 @@ pub async fn password_link(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: LinkForm = farm_form(&state, &caller, request).await?;
+    let (submitted, _): (LinkForm, _) = farm_form(&state, &caller, request).await?;
     let (farm, actor, login) = (
         state.farm.clone(),
         caller.actor.clone(),
@@ -776,12 +782,15 @@ pub async fn password_link(
         Some(link) => {
             let base = caller.config.farm.base_url.clone().unwrap_or_default();
             let address = format!("{base}/account/password/{link}");
-            let new_link = Some((submitted.login, address));
-            render_farm(&state, &caller, None, new_link, None).await
+            let answer = FarmAnswer {
+                new_link: Some((submitted.login, address)),
+                ..FarmAnswer::default()
+            };
+            render_farm(&state, &caller, answer).await
         }
         None => {
             let said = (t.refused_no_person.to_owned(), StatusCode::BAD_REQUEST);
-            render_farm(&state, &caller, Some(said), None, None).await
+            render_farm(&state, &caller, FarmAnswer::said(said, None)).await
         }
     }
 }
@@ -806,8 +815,10 @@ async fn render_audit(
     caller: &Caller,
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
-    require_farm(state, caller)?;
-    let (digest, broken) = form_state(state).await?;
+    let form_shown = shown(state).await?;
+    if !is_farm_admin(&form_shown.config, caller) {
+        return Err(Error::NotFound);
+    }
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let entries = blocking(move || farm.audit_entries(&actor, AUDIT_SHOWN)).await?;
     let shown: Vec<(String, String, Option<String>)> = entries
@@ -830,7 +841,7 @@ async fn render_audit(
         })
         .collect();
     let status = status_of(&said);
-    let form = admin_form(&digest, &said, &broken);
+    let form = admin_form(&form_shown, &said);
     Ok((status, views::audit(&caller.chrome(None), &rows, &form)).into_response())
 }
 
@@ -850,7 +861,7 @@ pub async fn undo(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let submitted: UndoForm = farm_form(&state, &caller, request).await?;
+    let (submitted, _): (UndoForm, _) = farm_form(&state, &caller, request).await?;
     let commit = ObjectId::parse(&submitted.commit).ok_or(Error::NotFound)?;
     let (farm, actor, digest) = (
         state.farm.clone(),

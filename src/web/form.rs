@@ -6,7 +6,7 @@
 //! [`Refused::Forged`] with what was submitted, so that the editor can still give the person
 //! their text back; nothing is done with it.
 
-use axum::body::to_bytes;
+use axum::body::{Bytes, to_bytes};
 use axum::extract::{FromRequest, Multipart, Request};
 use axum::http::{HeaderMap, header};
 
@@ -108,13 +108,46 @@ pub async fn read<T: Form>(
     request: Request,
     limit: usize,
 ) -> Result<T, Refused<T>> {
+    Ok(read_checked(state, caller, request, limit).await?.0)
+}
+
+/// What was typed in a form, field by field (all but its token and fingerprint): to show it
+/// again when the form is refused.
+pub type Typed = Vec<(String, String)>;
+
+/// Reads a form as [`read`] does, and what was typed in it.
+pub async fn read_typed<T: Form>(
+    state: &SharedState,
+    caller: &Caller,
+    request: Request,
+    limit: usize,
+) -> Result<(T, Typed), Refused<T>> {
+    let (form, bytes) = read_checked(state, caller, request, limit).await?;
+    let fields: Typed = serde_urlencoded::from_bytes(&bytes)
+        .map_err(|_| Refused::Error(Error::BadRequest(Bad::MalformedForm)))?;
+    let typed = fields
+        .into_iter()
+        .filter(|(name, _)| name != "csrf" && name != "digest")
+        .collect();
+    Ok((form, typed))
+}
+
+async fn read_checked<T: Form>(
+    state: &SharedState,
+    caller: &Caller,
+    request: Request,
+    limit: usize,
+) -> Result<(T, Bytes), Refused<T>> {
     let same_site = check_origin(caller, request.headers()).is_ok();
-    let form: T = read_unchecked(request, limit).await.map_err(|error| {
-        // Another site's form is refused as such, however malformed.
-        Refused::Error(if same_site { error } else { Error::Forbidden })
-    })?;
+    let read = match read_bytes(request, limit).await {
+        Ok(bytes) => parse(&bytes).map(|form| (form, bytes)),
+        Err(error) => Err(error),
+    };
+    // Another site's form is refused as such, however malformed.
+    let (form, bytes): (T, Bytes) =
+        read.map_err(|error| Refused::Error(if same_site { error } else { Error::Forbidden }))?;
     if same_site && caller.csrf_valid(&state.sessions, form.csrf()) {
-        Ok(form)
+        Ok((form, bytes))
     } else {
         Err(Refused::Forged(form))
     }
@@ -126,13 +159,20 @@ pub async fn read_unchecked<T: serde::de::DeserializeOwned>(
     request: Request,
     limit: usize,
 ) -> Result<T, Error> {
+    parse(&read_bytes(request, limit).await?)
+}
+
+async fn read_bytes(request: Request, limit: usize) -> Result<Bytes, Error> {
     if declared_length(&request).is_some_and(|length| length > limit) {
         return Err(Error::TooLarge(Oversized::Form));
     }
-    let bytes = to_bytes(request.into_body(), limit)
+    to_bytes(request.into_body(), limit)
         .await
-        .map_err(|_| Error::TooLarge(Oversized::Form))?;
-    serde_urlencoded::from_bytes(&bytes).map_err(|_| Error::BadRequest(Bad::MalformedForm))
+        .map_err(|_| Error::TooLarge(Oversized::Form))
+}
+
+fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    serde_urlencoded::from_bytes(bytes).map_err(|_| Error::BadRequest(Bad::MalformedForm))
 }
 
 /// An upload form: its text fields and one file.

@@ -33,7 +33,7 @@ use axum::extract::{DefaultBodyLimit, Request};
 use axum::routing::{MethodRouter, get, post};
 
 use crate::error::Error;
-use crate::farm::{Farm, Reload};
+use crate::farm::{ConfigForForm, Farm, Reload};
 use session::Sessions;
 
 pub use context::Caller;
@@ -182,33 +182,51 @@ pub async fn serve(
     result
 }
 
-/// Applies configuration changes; a new roster also ends the sessions of the people it no
-/// longer has as they were when they signed in (before the change is announced).
+/// Applies configuration changes made on disk, every half second.
 async fn watch_config(state: SharedState) {
     let mut interval = tokio::time::interval(Duration::from_millis(500));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
         let state = state.clone();
-        let reloaded = blocking(move || {
-            let reload = state.farm.reload_from_disk();
-            if let Ok(Reload::Applied) = reload {
-                let ended = state.sessions.end_stale(&state.farm.config().roster);
-                if ended > 0 {
-                    tracing::info!(ended, "sessions ended by the new roster");
-                }
-            }
-            Ok(reload)
+        let applied = blocking(move || {
+            apply_disk_changes(&state);
+            Ok(())
         });
-        match reloaded.await {
-            Ok(Ok(Reload::Applied)) => tracing::info!("configuration reloaded"),
-            Ok(Ok(Reload::Unchanged)) => {}
-            Ok(Err(errors)) => {
-                tracing::error!("configuration refused, the previous one stays in force:\n{errors}")
-            }
-            Err(error) => tracing::error!(%error, "configuration reload failed"),
+        if let Err(error) = applied.await {
+            tracing::error!(%error, "configuration reload failed");
         }
     }
+}
+
+/// Applies a change of the configuration files found on disk (a hand edit), if they are
+/// valid; a new roster also ends the sessions of the people it no longer has as they were when
+/// they signed in. Blocking.
+fn apply_disk_changes(state: &SharedState) {
+    match state.farm.reload_from_disk() {
+        Ok(Reload::Applied) => {
+            let ended = state.sessions.end_stale(&state.farm.config().roster);
+            if ended > 0 {
+                tracing::info!(ended, "sessions ended by the new roster");
+            }
+            tracing::info!("configuration reloaded");
+        }
+        Ok(Reload::Unchanged) => {}
+        Err(errors) => {
+            tracing::error!("configuration refused, the previous one stays in force:\n{errors}")
+        }
+    }
+}
+
+/// What a form of the configuration starts from: a change on disk is applied first, as the
+/// watcher would, so that the form shows the newest values, or says the files are broken.
+async fn config_for_form(state: &SharedState) -> Result<ConfigForForm, Error> {
+    let state = state.clone();
+    blocking(move || {
+        apply_disk_changes(&state);
+        Ok(state.farm.config_for_form())
+    })
+    .await
 }
 
 /// Runs blocking work (git, argon2, files) off the async executor. A panic in it becomes an

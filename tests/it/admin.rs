@@ -430,16 +430,41 @@ async fn a_farm_admin_makes_an_organisation_a_wiki_and_a_person_who_sets_a_passw
         })
         .collect();
     assert!(
-        archived.len() == 1 && archived[0].starts_with("lumen-") && archived[0].ends_with(".git"),
+        archived.len() == 1 && archived[0].starts_with("lumen.") && archived[0].ends_with(".git"),
         "{archived:?}"
     );
-    // A new wiki of that slug starts afresh; an undo of the retirement would bring it back, so
-    // the retirement is undone instead and the wiki returns with its pages.
+    // A new wiki of that slug starts afresh, and is retired in turn within the same second.
+    let fresh = [
+        ("slug", "lumen"),
+        ("title", "Lumen bis"),
+        ("owner", "atelier"),
+        ("visibility", "members"),
+        ("lang", "en"),
+    ];
+    send(&mut alice, "/_admin", "/_admin/wikis", &fresh)
+        .await
+        .expect(303);
+    alice.get("/lumen/Palette").await.expect(404);
+    send(
+        &mut alice,
+        "/_admin",
+        "/_admin/wikis/retire",
+        &[("wiki", "lumen"), ("confirm", "yes")],
+    )
+    .await
+    .expect(303);
+    let archives = std::fs::read_dir(dir.data_dir().join("_retired"))
+        .expect("the archive folder")
+        .count();
+    assert_eq!(archives, 2, "each retirement keeps its own archive");
+    // An undo of the first retirement brings back the repository that one archived, with its
+    // pages, not the newest archive of the slug.
     let trail = alice.get("/_admin/audit").await.expect(200);
     let retired = trail
         .main()
         .split("<li class=\"change\"")
-        .find(|change| change.contains("wikis.lumen: retired"))
+        .filter(|change| change.contains("wikis.lumen: retired"))
+        .last()
         .and_then(|change| change.split("data-commit=\"").nth(1))
         .and_then(|rest| rest.split('"').next())
         .expect("the retirement in the trail")
@@ -820,6 +845,50 @@ async fn bad_input_is_refused_with_its_reason_and_writes_nothing() {
     .await;
     assert_eq!(refused.status, 409);
     assert!(dir.read_config("roster.toml").ends_with("[people.broken\n"));
+    // A state refused on disk is no state of the farm's: the trail never records it.
+    let trail = alice.get("/_admin/audit").await.expect(200);
+    let changes: Vec<&str> = trail.main().split("<li class=\"change\"").skip(1).collect();
+    assert!(!changes.is_empty());
+    assert!(
+        changes
+            .iter()
+            .all(|change| !change.contains("people.broken")),
+        "{changes:?}"
+    );
+
+    // Repaired by hand, but naming a theme whose folder is not there yet: still refused. Once
+    // the folder is copied, the same texts load, and the forms work again.
+    dir.write_config("roster.toml", &roster_toml);
+    dir.write_config(
+        "farm.toml",
+        &farm_toml.replace(
+            "[wikis.jardins]\n",
+            "[wikis.jardins]\ntheme = \"sombre\" # copié ensuite\n",
+        ),
+    );
+    let page = alice.get("/_admin").await.expect(200);
+    assert!(page.main().contains("no theme `sombre`"), "{}", page.main());
+    let theme = dir.config_dir().join("../themes/sombre");
+    std::fs::create_dir_all(&theme).expect("the theme's folder");
+    std::fs::write(theme.join("style.css"), "body { color: #222 }").expect("its style");
+    let page = alice.get("/_admin").await.expect(200);
+    assert!(
+        !page.main().contains("n’est pas valide sur le disque"),
+        "{}",
+        page.main()
+    );
+    send(
+        &mut alice,
+        "/_admin",
+        "/_admin/organisations",
+        &[("slug", "neuve"), ("name", "Neuve")],
+    )
+    .await
+    .expect(303);
+    assert!(
+        dir.read_config("farm.toml")
+            .contains("theme = \"sombre\" # copié ensuite")
+    );
 }
 
 #[tokio::test]
@@ -935,6 +1004,13 @@ async fn a_person_changes_their_own_password() {
         .await
         .expect(400);
     assert!(short.main().contains("au moins 8 caractères"));
+    // A hand edit just made, not applied yet, neither stops a password change nor is lost by it.
+    let dir = server.dir();
+    let hand = format!(
+        "{}\n# une note écrite à la main\n",
+        dir.read_config("roster.toml")
+    );
+    dir.write_config("roster.toml", &hand);
     let changed = emma
         .post_form(
             "/account/password",
@@ -948,6 +1024,9 @@ async fn a_person_changes_their_own_password() {
         .await
         .expect(303);
     assert_eq!(changed.location(), Some("/account?saved=password"));
+    let roster = dir.read_config("roster.toml");
+    assert!(roster.contains("# une note écrite à la main"), "{roster}");
+    assert_ne!(roster, hand, "the new password is written");
     // The session goes on under the new password; the old one no longer signs in.
     let page = emma.get("/account?saved=password").await.expect(200);
     assert!(page.main().contains("Votre mot de passe est changé."));
