@@ -114,32 +114,7 @@ async fn create_preview_save_and_read_history_in_chromium() {
     let client = browser(&driver, profile.path()).await;
 
     // Sign in through the form, like a person.
-    client
-        .goto(&format!("{base}/login?next=%2Fcoop%2F"))
-        .await
-        .expect("login page");
-    element(&client, Locator::Id("login"))
-        .await
-        .send_keys("eve")
-        .await
-        .expect("type");
-    element(&client, Locator::Id("password"))
-        .await
-        .send_keys(PASSWORD)
-        .await
-        .expect("type");
-    element(&client, Locator::Css("form.stack button[type=submit]"))
-        .await
-        .click()
-        .await
-        .expect("submit");
-    let landed = wait_for_path_change(&client, "/login").await;
-    assert_eq!(
-        landed.path(),
-        "/coop/",
-        "signing in failed: {}",
-        client.source().await.unwrap_or_default()
-    );
+    sign_in_as(&client, &base, "eve", "/coop/").await;
     let account = text_of(&client, ".account").await;
     assert!(
         account.contains(&display_name("eve")),
