@@ -92,18 +92,18 @@ pub fn allows(roster: &Roster, place: Place, actor: &Actor, action: Action) -> b
 pub enum Governed<'a> {
     /// A person's own details and password.
     Own(&'a str),
-    /// An organisation's memberships, handing out at most a role.
-    Organisation(&'a str, Role),
-    /// A wiki's settings (but its host names) and grants, handing out at most a role.
-    Wiki(&'a WikiConfig, Role),
+    /// An organisation's memberships.
+    Organisation(&'a str),
+    /// A wiki's settings (but its host names) and grants.
+    Wiki(&'a WikiConfig),
     /// The farm itself: organisations, wikis and their host names, people, farm admins, the
     /// audit trail.
     Farm,
 }
 
 /// Whether `actor` may change what `governed` names. Organisation admins govern their
-/// organisation and its wikis, never above their own role; farm admins govern everything. A
-/// disabled person governs nothing, not even themselves.
+/// organisation and its wikis (holding the highest role, they may hand out any); farm admins
+/// govern everything. A disabled person governs nothing, not even themselves.
 pub fn may_govern(roster: &Roster, actor: &Actor, governed: Governed) -> bool {
     let Some(person) = actor.login().and_then(|login| roster.person(login)) else {
         return false;
@@ -113,13 +113,8 @@ pub fn may_govern(roster: &Roster, actor: &Actor, governed: Governed) -> bool {
     }
     match governed {
         Governed::Own(login) => person.login == login,
-        Governed::Organisation(slug, role) => {
-            roster.role_in(slug, &person.login) == Some(Role::Admin) && role <= Role::Admin
-        }
-        Governed::Wiki(wiki, granted) => {
-            let held = role(roster, wiki, actor);
-            held == Some(Role::Admin) && Some(granted) <= held
-        }
+        Governed::Organisation(slug) => roster.role_in(slug, &person.login) == Some(Role::Admin),
+        Governed::Wiki(wiki) => allows(roster, Place::wiki(wiki), actor, Action::Administer),
         Governed::Farm => false,
     }
 }
@@ -131,17 +126,12 @@ pub fn governed<'c>(config: &'c Config, change: &'c Change) -> Governed<'c> {
         Change::PersonDetails { login, .. } | Change::Password { login, .. } => {
             Governed::Own(login)
         }
-        Change::Member {
-            organisation, role, ..
-        } => Governed::Organisation(organisation, role.unwrap_or(Role::Reader)),
+        Change::Member { organisation, .. } => Governed::Organisation(organisation),
         Change::WikiSettings {
             wiki, hosts: None, ..
-        } => match config.wiki(wiki) {
-            Some(wiki) => Governed::Wiki(wiki, Role::Reader),
-            None => Governed::Farm,
-        },
-        Change::Grant { wiki, role, .. } => match config.wiki(wiki) {
-            Some(wiki) => Governed::Wiki(wiki, role.unwrap_or(Role::Reader)),
+        }
+        | Change::Grant { wiki, .. } => match config.wiki(wiki) {
+            Some(wiki) => Governed::Wiki(wiki),
             None => Governed::Farm,
         },
         Change::WikiSettings { .. }
@@ -289,12 +279,12 @@ mod tests {
                 "{login}"
             );
             assert_eq!(
-                may_govern(roster, &actor, Governed::Organisation("own", Role::Admin)),
+                may_govern(roster, &actor, Governed::Organisation("own")),
                 org_admin,
                 "{login}"
             );
             assert_eq!(
-                may_govern(roster, &actor, Governed::Wiki(private, Role::Admin)),
+                may_govern(roster, &actor, Governed::Wiki(private)),
                 wiki_admin,
                 "{login}"
             );
@@ -312,12 +302,12 @@ mod tests {
         assert!(may_govern(
             roster,
             &person("outsider"),
-            Governed::Organisation("other", Role::Admin)
+            Governed::Organisation("other")
         ));
         assert!(!may_govern(
             roster,
             &person("outsider"),
-            Governed::Organisation("own", Role::Reader)
+            Governed::Organisation("own")
         ));
         // Host names and new wikis are the farm's.
         let hosts = Change::WikiSettings {

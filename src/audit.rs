@@ -199,6 +199,7 @@ const CONTEXT: usize = 2;
 /// long file: only the lines between the first and the last that differ (and their context)
 /// are diffed, so that a long trail of a large roster stays quick to show.
 fn changed_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    let (old, new) = (without_long_passwords(old), without_long_passwords(new));
     let (old_lines, new_lines): (Vec<&str>, Vec<&str>) = (
         old.split_inclusive('\n').collect(),
         new.split_inclusive('\n').collect(),
@@ -225,6 +226,36 @@ fn changed_lines(old: &str, new: &str) -> Vec<DiffLine> {
         row.new_number = row.new_number.map(|n| n + start);
     }
     rows
+}
+
+/// A roster's text with each password written over several lines (a multi-line string)
+/// replaced in place by a mark of it, its lines kept so that numbers stay those of the file:
+/// [`hidden`], line by line, could not tell its second line from any other.
+fn without_long_passwords(text: &str) -> std::borrow::Cow<'_, str> {
+    if !(text.contains("\"\"\"") || text.contains("'''")) {
+        return text.into();
+    }
+    let Ok(document) = toml_edit::Document::parse(text) else {
+        return text.into();
+    };
+    let mut spans: Vec<std::ops::Range<usize>> = document
+        .as_item()
+        .get("people")
+        .and_then(toml_edit::Item::as_table_like)
+        .into_iter()
+        .flat_map(|people| people.iter())
+        .filter_map(|(_, person)| person.as_table_like()?.get("password")?.span())
+        .collect();
+    spans.sort_by_key(|span| std::cmp::Reverse(span.start));
+    let mut out = text.to_owned();
+    for span in spans {
+        let value = &text[span.clone()];
+        let hash = Sha256::digest(value.as_bytes());
+        let mark: String = hash.iter().take(4).map(|b| format!("{b:02x}")).collect();
+        let lines = "\n".repeat(value.matches('\n').count());
+        out.replace_range(span, &format!("\"{mark}\"{lines}"));
+    }
+    out.into()
 }
 
 /// A file's text with every password hash replaced: the trail shows that a password changed,
@@ -300,6 +331,16 @@ mod tests {
         let (file, lines) = &entries[0].files[0];
         assert_eq!(*file, ROSTER_FILE);
         assert!(lines.iter().all(|line| !line.text.contains("argon2id")));
+        // A hash continued on a second line, its line numbers kept.
+        let long = "[people.a]\npassword = \"\"\"$argon2id$v=19$m=8,t=1,p=1$\\\n  \
+                    c2FsdHNhbHQ$K6fM5m2NRnNXu\"\"\"\nname = \"A\"\n";
+        let rows = changed_lines("[people.a]\nname = \"A\"\n", long);
+        assert!(
+            rows.iter()
+                .all(|row| !row.text.contains("c2FsdHNhbHQ") && !row.text.contains("argon2")),
+            "{rows:?}"
+        );
+        assert!(rows.iter().any(|row| row.new_number == Some(4)), "{rows:?}");
         for written in [
             "a.password = \"$argon2id$x\"",
             "a = { name = \"A\", password = \"$argon2id$x\" }",

@@ -309,6 +309,29 @@ fn key_at(text: &str, offset: usize) -> String {
 }
 
 /// Reads and validates `farm.toml` and `roster.toml` in a configuration folder.
+/// Whether `theme` names a theme a wiki may take: `default`, or a folder of the themes folder
+/// with a `style.css` whose name is letters, digits, '-' and '_'.
+pub fn is_theme(themes_dir: &Path, theme: &str) -> bool {
+    let named = !theme.is_empty()
+        && theme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    theme == "default" || (named && themes_dir.join(theme).join("style.css").is_file())
+}
+
+/// A host name as DNS has them: dot-separated labels of letters, digits and '-'.
+pub fn is_host_name(host: &str) -> bool {
+    (1..=253).contains(&host.len())
+        && host.split('.').all(|label| {
+            (1..=63).contains(&label.len())
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
+}
+
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let (farm_text, roster_text) = read_texts(dir)?;
     parse(dir, &farm_text, &roster_text)
@@ -606,12 +629,7 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
         };
         let lang = content_lang.interface().unwrap_or(default_lang);
         let theme = wiki.theme.get_ref();
-        let theme_ok = theme
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-            && !theme.is_empty()
-            && (theme == "default" || farm.themes_dir.join(theme).join("style.css").is_file());
-        if !theme_ok {
+        if !is_theme(&farm.themes_dir, theme) {
             source.error(
                 &wiki.theme,
                 format!("{key}.theme"),
@@ -621,7 +639,7 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
         let mut wiki_hosts = Vec::new();
         for host in &wiki.hosts {
             let name = host.get_ref().to_ascii_lowercase();
-            if name.is_empty() || name.contains(['/', ':', ' ']) {
+            if !is_host_name(&name) {
                 source.error(
                     host,
                     format!("{key}.hosts"),

@@ -52,6 +52,8 @@ pub struct Farm {
     config_writes: Mutex<()>,
     /// The key that signs one-time password links (in the data folder, made at first use).
     link_key: std::sync::OnceLock<LinkKey>,
+    /// Held while the key is made, so that two first links make one key.
+    link_key_made: Mutex<()>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -145,6 +147,7 @@ impl Farm {
             search: std::sync::OnceLock::new(),
             config_writes: Mutex::new(()),
             link_key: std::sync::OnceLock::new(),
+            link_key_made: Mutex::new(()),
         })
     }
 
@@ -233,24 +236,25 @@ impl Farm {
     /// Makes a change to the configuration files for `actor`, who must govern what it touches
     /// (the policy's [`access::may_govern`]; else `NotFound`, as for a private wiki), when the
     /// files still have the fingerprint `expected`. It is recorded in the audit trail by its
-    /// author and applied at once.
+    /// author and applied at once. Passwords and undos have their own doors
+    /// ([`Farm::change_password`], [`Farm::undo_config`]), which check what they need.
     pub fn change_config(
         &self,
         actor: &Actor,
         expected: &str,
         change: Change,
     ) -> Result<std::result::Result<(), EditRefused>> {
+        if matches!(change, Change::Password { .. } | Change::Restore { .. }) {
+            return Err(Error::NotFound);
+        }
         let config = self.config();
         if !access::may_govern(&config.roster, actor, access::governed(&config, &change)) {
             return Err(Error::NotFound);
         }
-        let login = actor.login().unwrap_or_default();
-        let name = config
-            .roster
-            .person(login)
-            .map_or(login, |person| person.name.as_str());
         let summary = change.summary();
-        self.write_config(Some(By { login, name }), expected, &change, &summary, None)
+        let by = by(&config, actor.login().unwrap_or_default());
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        self.write_locked(Some(by), Some(expected), &change, &summary, None)
     }
 
     /// Undoes a change of the audit trail (farm admins only): each file it touched goes back to
@@ -266,47 +270,28 @@ impl Farm {
             return Err(Error::NotFound);
         }
         let (before, after) = self.audit().change(commit)?;
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
         let current =
             Texts::read(&self.config_dir).map_err(|errors| Error::Internal(errors.to_string()))?;
         let texts = match config::edit::undone(&current, &before, &after) {
             Ok(texts) => texts,
             Err(refused) => return Ok(Err(refused)),
         };
-        let login = actor.login().unwrap_or_default();
-        let name = config
-            .roster
-            .person(login)
-            .map_or(login, |person| person.name.as_str());
         let change = Change::Restore {
             farm: texts.farm,
             roster: texts.roster,
         };
         let summary = format!("undo {}", short(commit));
-        self.write_config(
-            Some(By { login, name }),
-            expected,
-            &change,
-            &summary,
-            Some(commit),
-        )
+        let by = by(&config, actor.login().unwrap_or_default());
+        self.write_locked(Some(by), Some(expected), &change, &summary, Some(commit))
     }
 
-    /// The one writer of the configuration files: one change at a time, recorded, applied.
-    fn write_config(
-        &self,
-        by: Option<By>,
-        expected: &str,
-        change: &Change,
-        summary: &str,
-        undoing: Option<ObjectId>,
-    ) -> Result<std::result::Result<(), EditRefused>> {
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        self.write_locked(by, Some(expected), change, summary, undoing)
-    }
-
-    /// Writes a change while `config_writes` is held; `expected: None` takes the files as they
-    /// are on disk (a change that shows no values to go stale: a password). `undoing` is the
-    /// change of the trail an undo takes back.
+    /// The one writer of the configuration files, while `config_writes` is held: what is on
+    /// disk first applied and recorded (a hand edit the watcher has not seen yet), so that the
+    /// change is checked against it and its record holds this change only; then the change
+    /// written if the files still have the fingerprint `expected` (`None`: a change that shows
+    /// no values to go stale, a password), recorded, and those very texts put in force.
+    /// `undoing` is the change of the trail an undo takes back.
     fn write_locked(
         &self,
         by: Option<By>,
@@ -315,21 +300,13 @@ impl Farm {
         summary: &str,
         undoing: Option<ObjectId>,
     ) -> Result<std::result::Result<(), EditRefused>> {
-        let on_disk;
-        let expected = match expected {
-            Some(expected) => expected,
-            None => match Texts::read(&self.config_dir) {
-                Ok(texts) => {
-                    on_disk = texts.digest();
-                    &on_disk
-                }
-                Err(errors) => return Ok(Err(EditRefused::Failed(errors.to_string()))),
-            },
-        };
-        // What is on disk but not in the trail (a hand edit the watcher has not applied yet) is
-        // recorded first, as found on disk, so that this change's record holds this change only.
-        self.record_found_on_disk();
-        let before = self.config();
+        // A refusal on disk is the change's refusal too (`apply` says so, with the errors).
+        let _ = self.sync_locked();
+        let InForce {
+            config: before,
+            digest,
+        } = self.in_force();
+        let expected = expected.unwrap_or(&digest);
         if let Change::AddWiki { slug, .. } = change
             && let Some(slug) = WikiSlug::parse(slug)
             && repo_location(&before, &slug).exists()
@@ -337,9 +314,27 @@ impl Farm {
             // A repository left by a wiki removed by hand is never handed to a new wiki.
             return Ok(Err(EditRefused::Taken));
         }
+        // A wiki an undo brings back finds its repository in place before the files declare it
+        // (a crash in between leaves it undeclared, not empty); put back if the undo is refused.
+        let brought = match (undoing, change) {
+            (Some(undone), Change::Restore { farm, roster }) => {
+                match config::parse(&self.config_dir, farm, roster) {
+                    Ok(after) => self.bring_back(&before, &after, undone),
+                    Err(_) => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
+        };
         let texts = match config::edit::apply(&self.config_dir, expected, change) {
             Ok(texts) => texts,
-            Err(refused) => return Ok(Err(refused)),
+            Err(refused) => {
+                for (archived, location) in brought {
+                    if let Err(error) = std::fs::rename(&location, &archived) {
+                        tracing::error!(%error, "cannot put an archived repository back");
+                    }
+                }
+                return Ok(Err(refused));
+            }
         };
         let who = by.as_ref().map_or("", |by| by.login).to_owned();
         let recorded = self
@@ -349,17 +344,10 @@ impl Farm {
                 tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
                 None
             });
-        // A wiki an undo brings back finds its repository in place before it is served (else
-        // the reload would make it an empty one); a wiki taken away is archived once no longer
-        // served.
-        if let Some(undone) = undoing
-            && let Ok(after) = config::parse(&self.config_dir, &texts.farm, &texts.roster)
-        {
-            self.bring_back(&before, &after, undone);
+        if let Err(errors) = self.take_texts(texts) {
+            tracing::error!(%errors, "the configuration written from the web did not load");
         }
-        if let Err(errors) = self.reload() {
-            tracing::warn!(%errors, "the configuration written from the web did not load");
-        }
+        // A wiki taken away is archived once no longer served.
         self.archive_retired(&before, &self.config(), recorded);
         tracing::info!(by = %who, change = %summary, "configuration changed from the web");
         Ok(Ok(()))
@@ -367,7 +355,7 @@ impl Farm {
 
     /// The repositories of the wikis a change (`recorded` in the trail) took away are archived
     /// as `_retired/<slug>.<seconds>.<change>.git`: kept, not served, out of the way of a new
-    /// wiki of the same slug.
+    /// wiki of the same slug. What was derived from them is forgotten.
     fn archive_retired(&self, before: &Config, after: &Config, recorded: Option<ObjectId>) {
         let retired = before.farm.data_dir.join(RETIRED_DIR);
         let change = recorded.map_or_else(|| "unrecorded".to_owned(), short);
@@ -385,6 +373,7 @@ impl Farm {
                 .and_then(|()| std::fs::rename(location.path(), &to));
             match moved {
                 Ok(()) => {
+                    self.notices.forget(slug);
                     tracing::info!(wiki = %slug, to = %to.display(), "retired wiki's repository archived")
                 }
                 Err(error) => {
@@ -395,10 +384,17 @@ impl Farm {
     }
 
     /// An undo of change `undone` that brings wikis back brings back the repositories that
-    /// change archived (or, if there is none, the newest archive of the slug).
-    fn bring_back(&self, before: &Config, after: &Config, undone: ObjectId) {
+    /// change archived (or, if there is none, the newest archive of the slug). Returns what was
+    /// moved: each archive and where it went.
+    fn bring_back(
+        &self,
+        before: &Config,
+        after: &Config,
+        undone: ObjectId,
+    ) -> Vec<(PathBuf, PathBuf)> {
         let retired = before.farm.data_dir.join(RETIRED_DIR);
         let undone = short(undone);
+        let mut brought = Vec::new();
         for slug in after
             .wikis
             .keys()
@@ -426,25 +422,35 @@ impl Farm {
             };
             match std::fs::rename(&archived, location.path()) {
                 Ok(()) => {
-                    tracing::info!(wiki = %slug, "archived repository brought back by an undo")
+                    tracing::info!(wiki = %slug, "archived repository brought back by an undo");
+                    brought.push((archived, location.path().to_owned()));
                 }
                 Err(error) => {
                     tracing::error!(wiki = %slug, %error, "cannot bring back the archived repository")
                 }
             }
         }
+        brought
     }
 
-    /// The key of one-time password links, `<data_dir>/password-links.key`, made at first use.
-    fn link_key(&self) -> Result<&LinkKey> {
+    /// The key of one-time password links, `<data_dir>/password-links.key`; made at the first
+    /// link issued (`make`), never by someone merely holding a link.
+    fn link_key(&self, make: bool) -> Result<Option<&LinkKey>> {
         if let Some(key) = self.link_key.get() {
-            return Ok(key);
+            return Ok(Some(key));
+        }
+        let _making = self.link_key_made.lock().expect("lock is never poisoned");
+        if let Some(key) = self.link_key.get() {
+            return Ok(Some(key));
         }
         let path = self.config().farm.data_dir.join("password-links.key");
         let key = match std::fs::read_to_string(&path) {
             Ok(text) => LinkKey::from_text(&text).ok_or_else(|| {
                 Error::Internal(format!("{} is damaged; remove it", path.display()))
             })?,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && !make => {
+                return Ok(None);
+            }
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
                 let key = LinkKey::generate();
                 crate::atomic_file::write_private(&path, &key.to_text())
@@ -453,7 +459,7 @@ impl Farm {
             }
             Err(error) => return Err(Error::Internal(format!("{}: {error}", path.display()))),
         };
-        Ok(self.link_key.get_or_init(|| key))
+        Ok(Some(self.link_key.get_or_init(|| key)))
     }
 
     /// A one-time link for `login` to set a password, for a farm admin to pass on (the farm
@@ -466,16 +472,10 @@ impl Farm {
         let Some(person) = config.roster.person(login) else {
             return Ok(None);
         };
-        let link = self.link_key()?.issue(person, now_seconds());
-        let by_login = actor.login().unwrap_or_default();
-        let by_name = config
-            .roster
-            .person(by_login)
-            .map_or(by_login, |by| by.name.as_str());
-        let by = By {
-            login: by_login,
-            name: by_name,
-        };
+        let key = self.link_key(true)?.expect("made when missing");
+        let link = key.issue(person, now_seconds());
+        let by = by(&config, actor.login().unwrap_or_default());
+        let by_login = by.login;
         // Who handed a link to whom is in the trail: the link lets its holder into the account.
         self.audit().note(
             by,
@@ -485,13 +485,16 @@ impl Farm {
         Ok(Some(link))
     }
 
-    /// The person a one-time link is for, if it is still good.
+    /// The person a one-time link is for, if it is still good in the configuration in force.
     pub fn password_link_person(
         &self,
         link: &str,
     ) -> Result<std::result::Result<String, LinkRefused>> {
         let config = self.config();
-        let checked = self.link_key()?.check(&config.roster, link, now_seconds());
+        let Some(key) = self.link_key(false)? else {
+            return Ok(Err(LinkRefused::Invalid));
+        };
+        let checked = key.check(&config.roster, link, now_seconds());
         Ok(checked.map(|person| person.login.clone()))
     }
 
@@ -501,52 +504,47 @@ impl Farm {
         link: &str,
         password: &str,
     ) -> Result<std::result::Result<String, PasswordRefused>> {
-        let login = match self.password_link_person(link)? {
-            Ok(login) => login,
-            Err(refused) => return Ok(Err(PasswordRefused::Link(refused))),
-        };
+        if let Err(refused) = self.password_link_person(link)? {
+            return Ok(Err(PasswordRefused::Link(refused)));
+        }
         if let Err(refused) = check_new_password(password) {
             return Ok(Err(refused));
         }
         let hash = crate::roster::hash_password(password)
             .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        // Checked again under the lock: two uses racing each other, one wins.
-        if self.password_link_person(link)?.is_err() {
-            return Ok(Err(PasswordRefused::Link(LinkRefused::Invalid)));
-        }
+        // Checked again under the lock, against the files as they are: two uses racing each
+        // other, one wins; a password set by hand meanwhile has used the link up.
+        let _ = self.sync_locked();
+        let login = match self.password_link_person(link)? {
+            Ok(login) => login,
+            Err(_) => return Ok(Err(PasswordRefused::Link(LinkRefused::Invalid))),
+        };
         let config = self.config();
-        let name = config.roster.people[&login].name.clone();
         let change = Change::Password {
             login: login.clone(),
             hash,
         };
-        let by = By {
-            login: &login,
-            name: &name,
-        };
-        match self.write_locked(
-            Some(by),
-            None,
-            &change,
-            &format!("people.{login}: password (one-time link)"),
-            None,
-        )? {
+        let summary = format!("people.{login}: password (one-time link)");
+        match self.write_locked(Some(by(&config, &login)), None, &change, &summary, None)? {
             Ok(()) => Ok(Ok(login)),
             Err(refused) => Ok(Err(PasswordRefused::Edit(refused))),
         }
     }
 
-    /// Changes a person's own password, after checking their current one.
+    /// Changes a person's own password, after checking their current one against the files as
+    /// they are (a password reset by hand meanwhile is not undone by the old one).
     pub fn change_password(
         &self,
         actor: &Actor,
         current: &str,
         new: &str,
     ) -> Result<std::result::Result<(), PasswordRefused>> {
-        let config = self.config();
         let login = actor.login().ok_or(Error::NotFound)?;
-        let person = config.roster.person(login).ok_or(Error::NotFound)?;
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _ = self.sync_locked();
+        let config = self.config();
+        config.roster.person(login).ok_or(Error::NotFound)?;
         if config.roster.check_password(login, current).is_none() {
             return Ok(Err(PasswordRefused::WrongPassword));
         }
@@ -559,13 +557,14 @@ impl Farm {
             login: login.to_owned(),
             hash,
         };
-        let by = By {
-            login,
-            name: &person.name,
-        };
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
         Ok(self
-            .write_locked(Some(by), None, &change, &change.summary(), None)?
+            .write_locked(
+                Some(by(&config, login)),
+                None,
+                &change,
+                &change.summary(),
+                None,
+            )?
             .map_err(PasswordRefused::Edit))
     }
 
@@ -623,7 +622,7 @@ impl Farm {
         if let Ok(entries) = std::fs::read_dir(&config.farm.themes_dir) {
             for entry in entries.flatten() {
                 let name = entry.file_name().to_string_lossy().into_owned();
-                if name != "default" && entry.path().join("style.css").is_file() {
+                if name != "default" && config::is_theme(&config.farm.themes_dir, &name) {
                     themes.push(name);
                 }
             }
@@ -651,25 +650,42 @@ impl Farm {
         guard.config = Arc::new(config);
     }
 
-    /// The file watcher's reload: a hand edit applied is recorded in the audit trail as found on
-    /// disk. While a change from the web is being written, it waits for the next round: that
-    /// change reloads and records itself.
+    /// The file watcher's reload, also made before a form is shown: a hand edit applied is
+    /// recorded in the audit trail as found on disk. While a change from the web is being
+    /// written, it waits for the next round: that change applies and records what it finds.
     pub fn reload_from_disk(&self) -> Result<Reload, ConfigErrors> {
         let Ok(_no_web_change) = self.config_writes.try_lock() else {
             return Ok(Reload::Unchanged);
         };
-        let reloaded = self.reload()?;
-        if reloaded == Reload::Applied {
-            self.record_found_on_disk();
-        }
-        Ok(reloaded)
+        self.sync_locked()
     }
 
-    /// Re-reads the configuration files; applies them if they changed and are valid. An invalid
-    /// change is refused (reported once) and the configuration in force stays; refused texts
-    /// are tried again at each reload, since what they name (a theme's folder) may have come.
-    pub fn reload(&self) -> Result<Reload, ConfigErrors> {
+    /// Applies the configuration files as they are on disk if they changed and are valid, and
+    /// records them in the audit trail as found on disk; while `config_writes` is held. A state
+    /// refused on disk never was the farm's: it is reported (once) and recorded once repaired.
+    fn sync_locked(&self) -> Result<Reload, ConfigErrors> {
         let texts = Texts::read(&self.config_dir)?;
+        let reloaded = self.take_texts(texts.clone());
+        match &reloaded {
+            Ok(Reload::Applied) => self.record_found(&texts),
+            Ok(Reload::Unchanged) => {}
+            Err(errors) => {
+                tracing::error!("configuration refused, the previous one stays in force:\n{errors}")
+            }
+        }
+        reloaded
+    }
+
+    fn record_found(&self, texts: &Texts) {
+        if let Err(error) = self.audit().record(texts, None, "found on disk") {
+            tracing::error!(%error, "the configuration could not be recorded in the audit trail");
+        }
+    }
+
+    /// Applies `texts` if they are not the ones last read and are valid. Invalid texts are
+    /// refused (reported once) and the configuration in force stays; refused texts are tried
+    /// again each time, since what they name (a theme's folder) may have come.
+    fn take_texts(&self, texts: Texts) -> Result<Reload, ConfigErrors> {
         let mut loaded = self.loaded.lock().expect("lock is never poisoned");
         let again = loaded.texts == texts;
         if again && loaded.refused.is_none() {
@@ -713,24 +729,16 @@ impl Farm {
         Ok(Reload::Applied)
     }
 
-    /// Records the configuration files as they are on disk in the audit trail, when they are
-    /// not its newest state (a hand edit, or the first start).
+    /// Records the configuration in force in the audit trail unless it is its newest state
+    /// (the first start, or a trail older than the files): done once at start.
     pub fn record_found_on_disk(&self) {
-        let Ok(texts) = Texts::read(&self.config_dir) else {
-            return;
-        };
-        // A state refused on disk never was the farm's: it is recorded once repaired.
-        let known = {
-            let loaded = self.loaded.lock().expect("lock is never poisoned");
-            (loaded.texts == texts).then(|| loaded.refused.is_none())
-        };
-        let valid = known
-            .unwrap_or_else(|| config::parse(&self.config_dir, &texts.farm, &texts.roster).is_ok());
-        if !valid {
-            return;
-        }
-        if let Err(error) = self.audit().record(&texts, None, "found on disk") {
-            tracing::error!(%error, "the configuration could not be recorded in the audit trail");
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _ = self.sync_locked();
+        let loaded = self.loaded.lock().expect("lock is never poisoned");
+        let texts = loaded.refused.is_none().then(|| loaded.texts.clone());
+        drop(loaded);
+        if let Some(texts) = texts {
+            self.record_found(&texts);
         }
     }
 
@@ -976,6 +984,15 @@ fn install_hooks(dir: &Path) {
     if let Err(error) = written {
         tracing::error!(dir = %dir.display(), %error, "cannot install the push hooks; pushes will be refused");
     }
+}
+
+/// Who makes a change, as the trail records them: their login and display name.
+fn by<'c>(config: &'c Config, login: &'c str) -> By<'c> {
+    let name = config
+        .roster
+        .person(login)
+        .map_or(login, |person| person.name.as_str());
+    By { login, name }
 }
 
 /// A change of the audit trail as a person reads it, and archives are named.

@@ -70,11 +70,11 @@ impl Roster {
         self.people.get(login).filter(|person| !person.disabled)
     }
 
-    /// Whether the farm has a farm admin other than `login` who may act.
-    pub fn other_farm_admin(&self, login: &str) -> bool {
+    /// Whether the farm has a farm admin who may act (the farm must never lose its last).
+    pub fn has_acting_farm_admin(&self) -> bool {
         self.people
             .values()
-            .any(|person| person.farm_admin && !person.disabled && person.login != login)
+            .any(|person| person.farm_admin && !person.disabled)
     }
 
     /// The role of a person in an organisation, if they belong to it.

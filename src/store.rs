@@ -415,6 +415,11 @@ impl Repo {
         self.repo.find_commit(oid(commit)).is_ok()
     }
 
+    /// Whether this repository holds the tree `tree`.
+    pub fn is_tree(&self, tree: ObjectId) -> bool {
+        self.repo.find_tree(oid(tree)).is_ok()
+    }
+
     /// The branch HEAD names (`refs/heads/main` for repositories konbit created).
     pub fn branch(&self) -> Result<String> {
         let head = self.repo.find_reference("HEAD")?;

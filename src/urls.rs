@@ -112,12 +112,12 @@ pub fn feed(prefix: &str) -> String {
     format!("{prefix}_feed.atom")
 }
 
-/// The attachments and the upload form.
 /// A wiki's settings page, for its admins.
 pub fn settings(prefix: &str) -> String {
     format!("{prefix}_settings")
 }
 
+/// The attachments and the upload form.
 pub fn files(prefix: &str) -> String {
     format!("{prefix}_files/")
 }

@@ -216,14 +216,7 @@ pub fn apply(dir: &Path, expected: &str, change: &Change) -> Result<Texts, EditR
         }
     };
     let after = parse(dir, &written.farm, &written.roster).map_err(EditRefused::Invalid)?;
-    let acting_admin = |config: &Config| {
-        config
-            .roster
-            .people
-            .values()
-            .any(|person| person.farm_admin && !person.disabled)
-    };
-    if acting_admin(&current) && !acting_admin(&after) {
+    if current.roster.has_acting_farm_admin() && !after.roster.has_acting_farm_admin() {
         return Err(EditRefused::LastFarmAdmin);
     }
     if let Change::Restore { .. } = change {
@@ -297,19 +290,6 @@ fn is_email(email: &str) -> bool {
             .any(|c| c.is_whitespace() || c.is_control() || c == '<' || c == '>')
 }
 
-/// A host name as DNS has them: dot-separated labels of letters, digits and '-'.
-pub fn is_host_name(host: &str) -> bool {
-    (1..=253).contains(&host.len())
-        && host.split('.').all(|label| {
-            (1..=63).contains(&label.len())
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-')
-        })
-}
-
 fn check_slug(slug: &str) -> Result<(), EditRefused> {
     if WikiSlug::parse(slug).is_none() {
         return Err(EditRefused::BadSlug);
@@ -359,7 +339,7 @@ fn check_values(change: &Change) -> Result<(), EditRefused> {
                 return Err(EditRefused::BadTitle);
             }
             for host in hosts.iter().flatten() {
-                if !is_host_name(host) {
+                if !crate::config::is_host_name(host) {
                     return Err(EditRefused::BadHost(host.clone()));
                 }
             }
@@ -396,36 +376,14 @@ fn check_against(config: &Config, change: &Change) -> Result<(), EditRefused> {
     };
     let lang_and_theme = |lang: &str, theme: &str| {
         ContentLang::parse(lang).ok_or(EditRefused::UnknownLanguage)?;
-        let theme_ok = theme == "default"
-            || (!theme.is_empty()
-                && theme
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-                && config
-                    .farm
-                    .themes_dir
-                    .join(theme)
-                    .join("style.css")
-                    .is_file());
-        theme_ok.then_some(()).ok_or(EditRefused::UnknownTheme)
+        crate::config::is_theme(&config.farm.themes_dir, theme)
+            .then_some(())
+            .ok_or(EditRefused::UnknownTheme)
     };
     match change {
         Change::PersonDetails { login, .. } | Change::Password { login, .. } => person(login),
-        Change::Disabled { login, disabled } => {
-            person(login)?;
-            let admin = roster.people[login].farm_admin;
-            if *disabled && admin && !roster.other_farm_admin(login) {
-                return Err(EditRefused::LastFarmAdmin);
-            }
-            Ok(())
-        }
-        Change::FarmAdmin { login, farm_admin } => {
-            person(login)?;
-            if !farm_admin && !roster.other_farm_admin(login) {
-                return Err(EditRefused::LastFarmAdmin);
-            }
-            Ok(())
-        }
+        // Whether a farm admin remains is asked of the result, for every change.
+        Change::Disabled { login, .. } | Change::FarmAdmin { login, .. } => person(login),
         Change::AddPerson { login, .. } => match roster.people.contains_key(login) {
             true => Err(EditRefused::Taken),
             false => Ok(()),

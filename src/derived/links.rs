@@ -115,6 +115,13 @@ impl WikiLinks {
         if self.tree == tree {
             return Ok(());
         }
+        if let Some(known) = self.tree
+            && !repo.is_tree(known)
+        {
+            // A tree of another repository (a retired wiki's, whose slug a new wiki took):
+            // built anew.
+            *self = WikiLinks::default();
+        }
         for file in repo.changed_files(self.tree, tree)? {
             let Some(page) = page_of_file(&file.path).and_then(|p| PagePath::parse(p).ok()) else {
                 continue;
@@ -698,6 +705,37 @@ mod tests {
 
     fn names(pages: &[PagePath]) -> Vec<&str> {
         pages.iter().map(PagePath::as_str).collect()
+    }
+
+    #[test]
+    fn an_index_of_a_repository_gone_is_built_anew_for_the_next_of_its_slug() {
+        let (dir, old) = repository();
+        let w = slug("w");
+        let files = dir.path().join("links");
+        let index = LinkIndex::new(
+            files.clone(),
+            true,
+            vec![(w.clone(), Location::new(dir.path().join("w.git")))],
+        );
+        let head = write(&old, &[("A.md", Some("[[Old]]"))], "old");
+        let tree = Some(old.tree_of(head).expect("tree"));
+        assert_eq!(index.wanted(&w, &old, tree).expect("wanted").len(), 1);
+        index.save_changed();
+        // The wiki retired and its slug taken by a new one, the file left behind is of a tree
+        // the new repository does not have.
+        let (new_dir, new) = repository();
+        let head = write(&new, &[("B.md", Some("[[New]]"))], "new");
+        let tree = Some(new.tree_of(head).expect("tree"));
+        let reread = LinkIndex::new(
+            files,
+            true,
+            vec![(w.clone(), Location::new(new_dir.path().join("w.git")))],
+        );
+        let wanted = reread
+            .wanted(&w, &new, tree)
+            .expect("caught up from scratch");
+        assert_eq!(names(&[wanted[0].path.clone()]), ["New"]);
+        assert_eq!(wanted.len(), 1);
     }
 
     #[test]

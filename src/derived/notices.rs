@@ -89,6 +89,15 @@ impl Notices {
             .clone()
     }
 
+    /// Forgets the head last seen of a wiki whose repository went away (retired): a new
+    /// repository of that slug starts without a move from a commit it does not have.
+    pub fn forget(&self, wiki: &WikiSlug) {
+        self.heads
+            .lock()
+            .expect("heads lock is never poisoned")
+            .remove(wiki);
+    }
+
     /// Reads a wiki's head and publishes the move from the head last seen, if it changed: the
     /// way moves made by others than this server's writes are noticed.
     pub fn observe(

@@ -137,7 +137,9 @@ fn broken(t: &Messages, form: &AdminForm) -> Markup {
         @if let Some(errors) = form.broken {
             div.error.config-broken role="alert" {
                 p { (t.config_broken) }
-                pre { (errors) }
+                @if !errors.is_empty() {
+                    pre { (errors) }
+                }
             }
         }
     }

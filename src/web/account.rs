@@ -13,7 +13,6 @@ use crate::error::{Bad, Error};
 use crate::farm::{ConfigForForm, PasswordRefused};
 use crate::i18n::{Lang, Messages};
 use crate::password_links::LinkRefused;
-use crate::roster::Role;
 use crate::tokens;
 use crate::urls;
 use crate::views::{self, Membership, TokenRow};
@@ -158,16 +157,12 @@ fn governed_places(config: &Config, caller: &Caller) -> Vec<(String, String)> {
         ));
     }
     for org in roster.organisations.values() {
-        if access::may_govern(
-            roster,
-            actor,
-            Governed::Organisation(&org.slug, Role::Reader),
-        ) {
+        if access::may_govern(roster, actor, Governed::Organisation(&org.slug)) {
             places.push((org.name.clone(), format!("/_org/{}", org.slug)));
         }
     }
     for wiki in config.wikis.values() {
-        if access::may_govern(roster, actor, Governed::Wiki(wiki, Role::Reader)) {
+        if access::may_govern(roster, actor, Governed::Wiki(wiki)) {
             let settings = urls::settings(&caller.prefix(&wiki.slug));
             places.push((
                 format!("{} — {}", wiki.title, caller.lang.messages().settings),

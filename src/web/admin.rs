@@ -53,28 +53,51 @@ fn languages() -> Vec<(&'static str, &'static str)> {
 }
 
 /// What a page of forms shows and carries: the configuration in force, its fingerprint, and
-/// the errors of the files on disk in words if a hand edit broke them.
+/// whether a hand edit broke the files on disk (with the errors, for farm admins: they name
+/// every wiki and person).
 struct Shown {
     config: Arc<Config>,
     digest: String,
     broken: Option<String>,
 }
 
-async fn shown(state: &SharedState) -> Result<Shown> {
+/// The page's starting point, for a caller who `governs` what it shows (else the answer of a
+/// missing page): asked first of the configuration the request runs under, before any work,
+/// then of the newest.
+async fn shown(
+    state: &SharedState,
+    caller: &Caller,
+    governs: impl Fn(&Config) -> bool,
+) -> Result<Shown> {
+    if !governs(&caller.config) {
+        return Err(Error::NotFound);
+    }
     let ConfigForForm {
         config,
         digest,
         broken,
     } = config_for_form(state).await?;
+    if !governs(&config) {
+        return Err(Error::NotFound);
+    }
+    let farm_admin = is_farm_admin(&config, caller);
+    let broken = broken.map(|errors| {
+        if farm_admin {
+            errors.to_string()
+        } else {
+            String::new()
+        }
+    });
     Ok(Shown {
         config,
         digest,
-        broken: broken.map(|errors| errors.to_string()),
+        broken,
     })
 }
 
 /// Makes a change for the caller: `Ok(None)` when written, else the refusal in words, and
-/// whether the form was stale (it then starts again from the values on disk).
+/// whether the form was stale (it then starts again from the values on disk). A new roster
+/// ends at once the sessions of the people it no longer has as they were (a disabled person).
 async fn change(
     state: &SharedState,
     caller: &Caller,
@@ -83,6 +106,9 @@ async fn change(
 ) -> Result<Option<((String, StatusCode), bool)>> {
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let written = blocking(move || farm.change_config(&actor, &digest, change)).await?;
+    if written.is_ok() {
+        state.sessions.end_stale(&state.farm.config().roster);
+    }
     Ok(written.err().map(|refused| {
         let stale = matches!(refused, EditRefused::Stale);
         (config_refusal(caller.lang.messages(), &refused), stale)
@@ -158,11 +184,7 @@ struct TypedSettings {
 /// Whether the caller may govern this wiki's settings; else the wiki is answered as missing.
 fn require_wiki(config: &Config, caller: &Caller, slug: &str) -> Result<()> {
     let wiki = config.wiki(slug).ok_or(Error::NotFound)?;
-    let governs = access::may_govern(
-        &config.roster,
-        &caller.actor,
-        Governed::Wiki(wiki, Role::Reader),
-    );
+    let governs = access::may_govern(&config.roster, &caller.actor, Governed::Wiki(wiki));
     governs.then_some(()).ok_or(Error::NotFound)
 }
 
@@ -189,9 +211,12 @@ async fn render_settings(
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
     // The configuration in force now: a form starts from the newest values.
-    let shown = shown(state).await?;
+    let slug = wiki.slug.as_str();
+    let shown = shown(state, caller, |config| {
+        require_wiki(config, caller, slug).is_ok()
+    })
+    .await?;
     let config = &shown.config;
-    require_wiki(config, caller, wiki.slug.as_str())?;
     let settings = config.wiki(wiki.slug.as_str()).ok_or(Error::NotFound)?;
     let farm = state.farm.clone();
     let themes = blocking(move || Ok(farm.themes())).await?;
@@ -341,11 +366,7 @@ pub async fn set_grant(
 
 fn require_organisation(config: &Config, caller: &Caller, slug: &str) -> Result<()> {
     let exists = config.roster.organisations.contains_key(slug);
-    let governs = access::may_govern(
-        &config.roster,
-        &caller.actor,
-        Governed::Organisation(slug, Role::Reader),
-    );
+    let governs = access::may_govern(&config.roster, &caller.actor, Governed::Organisation(slug));
     (exists && governs).then_some(()).ok_or(Error::NotFound)
 }
 
@@ -366,9 +387,9 @@ async fn render_organisation(
     slug: &str,
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
-    let shown = shown(state).await?;
+    let governs = |config: &Config| require_organisation(config, caller, slug).is_ok();
+    let shown = shown(state, caller, governs).await?;
     let config = &shown.config;
-    require_organisation(config, caller, slug)?;
     let organisation = &config.roster.organisations[slug];
     let members = role_rows(config, &organisation.members);
     let people = candidates(config, &organisation.members);
@@ -490,11 +511,8 @@ fn size(bytes: u64) -> String {
 }
 
 async fn render_farm(state: &SharedState, caller: &Caller, answer: FarmAnswer) -> Result<Response> {
-    let shown = shown(state).await?;
+    let shown = shown(state, caller, |config| is_farm_admin(config, caller)).await?;
     let config = &shown.config;
-    if !is_farm_admin(config, caller) {
-        return Err(Error::NotFound);
-    }
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let health = blocking(move || farm.health(&actor)).await?;
     let organisations: Vec<(&str, &str, usize)> = config
@@ -737,9 +755,7 @@ pub async fn set_disabled(
         login: submitted.login,
         disabled: flag(submitted.disabled.as_deref())?,
     };
-    let answer = farm_change(&state, &caller, submitted.digest, edit, None).await?;
-    state.sessions.end_stale(&state.farm.config().roster);
-    Ok(answer)
+    farm_change(&state, &caller, submitted.digest, edit, None).await
 }
 
 /// `POST /_admin/people/farm-admin`.
@@ -815,10 +831,7 @@ async fn render_audit(
     caller: &Caller,
     said: Option<(String, StatusCode)>,
 ) -> Result<Response> {
-    let form_shown = shown(state).await?;
-    if !is_farm_admin(&form_shown.config, caller) {
-        return Err(Error::NotFound);
-    }
+    let form_shown = shown(state, caller, |config| is_farm_admin(config, caller)).await?;
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let entries = blocking(move || farm.audit_entries(&actor, AUDIT_SHOWN)).await?;
     let shown: Vec<(String, String, Option<String>)> = entries

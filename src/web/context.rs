@@ -18,7 +18,6 @@ use crate::error::{Bad, Error};
 use crate::farm::Farm;
 use crate::i18n::Lang;
 use crate::page_path::WikiSlug;
-use crate::roster::Role;
 use crate::views::{Chrome, WikiNav};
 
 use super::SharedState;
@@ -109,7 +108,7 @@ impl Caller {
                 settings: access::may_govern(
                     &self.config.roster,
                     &self.actor,
-                    access::Governed::Wiki(w, Role::Reader),
+                    access::Governed::Wiki(w),
                 ),
             }),
             opensearch: self.public_origin.is_some(),

@@ -71,19 +71,23 @@ pub fn router(state: SharedState) -> Router {
         .route("/account/tokens", post(account::create_token))
         .route("/account/tokens/revoke", post(account::revoke_token))
         .route("/_lang", post(account::set_lang))
-        .route("/_admin", get(admin::farm_page))
-        .route("/_admin/organisations", post(admin::add_organisation))
-        .route("/_admin/wikis", post(admin::add_wiki))
-        .route("/_admin/wikis/retire", post(admin::retire_wiki))
-        .route("/_admin/people", post(admin::add_person))
-        .route("/_admin/people/disabled", post(admin::set_disabled))
-        .route("/_admin/people/farm-admin", post(admin::set_farm_admin))
-        .route("/_admin/people/link", post(admin::password_link))
-        .route("/_admin/audit", get(admin::audit))
-        .route("/_admin/audit/undo", post(admin::undo))
+        // The administration's addresses answer any other method like a missing page.
+        .route("/_admin", only(get(admin::farm_page)))
+        .route("/_admin/organisations", only(post(admin::add_organisation)))
+        .route("/_admin/wikis", only(post(admin::add_wiki)))
+        .route("/_admin/wikis/retire", only(post(admin::retire_wiki)))
+        .route("/_admin/people", only(post(admin::add_person)))
+        .route("/_admin/people/disabled", only(post(admin::set_disabled)))
+        .route(
+            "/_admin/people/farm-admin",
+            only(post(admin::set_farm_admin)),
+        )
+        .route("/_admin/people/link", only(post(admin::password_link)))
+        .route("/_admin/audit", only(get(admin::audit)))
+        .route("/_admin/audit/undo", only(post(admin::undo)))
         .route(
             "/_org/{organisation}",
-            get(admin::organisation).post(admin::set_member),
+            only(get(admin::organisation).post(admin::set_member)),
         )
         .route("/_theme/{theme}/{file}", get(assets::theme_file))
         .route("/_assets/suggest.js", get(assets::suggest_script))
@@ -200,7 +204,7 @@ async fn watch_config(state: SharedState) {
 }
 
 /// Applies a change of the configuration files found on disk (a hand edit), if they are
-/// valid; a new roster also ends the sessions of the people it no longer has as they were when
+/// valid (a refusal is reported by the farm, once); a new roster also ends the sessions of the people it no longer has as they were when
 /// they signed in. Blocking.
 fn apply_disk_changes(state: &SharedState) {
     match state.farm.reload_from_disk() {
@@ -211,10 +215,8 @@ fn apply_disk_changes(state: &SharedState) {
             }
             tracing::info!("configuration reloaded");
         }
-        Ok(Reload::Unchanged) => {}
-        Err(errors) => {
-            tracing::error!("configuration refused, the previous one stays in force:\n{errors}")
-        }
+        // A refusal is reported by the farm, once.
+        Ok(Reload::Unchanged) | Err(_) => {}
     }
 }
 

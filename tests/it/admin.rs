@@ -829,7 +829,17 @@ async fn bad_input_is_refused_with_its_reason_and_writes_nothing() {
     dir.write_config("farm.toml", &farm_toml);
 
     // A file broken on disk by a hand edit stops every change until it is repaired.
+    let mut dieu = server.signed_in("dieu").await;
     dir.write_config("roster.toml", &format!("{roster_toml}\n[people.broken\n"));
+    // An organisation admin is told, without the errors, which name other wikis and people.
+    let settings_page = dieu.get("/jardins/_settings").await.expect(200);
+    assert!(
+        settings_page
+            .main()
+            .contains("n’est pas valide sur le disque")
+    );
+    assert!(!settings_page.main().contains("people.broken"));
+    assert!(!settings_page.main().contains("roster.toml:"));
     let page = alice.get("/_admin").await.expect(200);
     assert!(
         page.main().contains("n’est pas valide sur le disque"),

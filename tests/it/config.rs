@@ -126,6 +126,21 @@ fn a_bad_visibility_is_named() {
 }
 
 #[test]
+fn a_host_name_that_is_not_one_is_named() {
+    // The rule the settings form applies: a host the form would refuse never loads either.
+    let (dir, text) = farm_with(
+        "visibility = \"public\"",
+        "visibility = \"public\"\nhosts = [\"wiki_1.example.org\"]",
+    );
+    assert_refused(
+        &dir,
+        "farm.toml",
+        line_of(&text, "wiki_1"),
+        "wikis.lakou.hosts",
+    );
+}
+
+#[test]
 fn an_owner_missing_from_the_roster_is_named() {
     let (dir, text) = farm_with("owner = \"lakou\"", "owner = \"nobody\"");
     assert_refused(

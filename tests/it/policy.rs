@@ -865,6 +865,23 @@ async fn the_administration_pages_exist_only_for_those_who_govern_them() {
         pages.push(("/_org/own".into(), "/_org/nosuch".into(), governs[1]));
         pages.push(("/_admin".into(), "/_nosuch".into(), governs[2]));
         pages.push(("/_admin/audit".into(), "/_nosuch/audit".into(), governs[3]));
+        // The addresses forms are sent to are no pages: fetched, they answer like missing ones,
+        // whoever asks.
+        let forms = [
+            "/_admin/organisations",
+            "/_admin/wikis",
+            "/_admin/wikis/retire",
+            "/_admin/people",
+            "/_admin/people/disabled",
+            "/_admin/people/farm-admin",
+            "/_admin/people/link",
+            "/_admin/audit/undo",
+        ];
+        pages.extend(
+            forms
+                .iter()
+                .map(|path| (path.to_string(), "/_nosuch/form".to_owned(), false)),
+        );
         for (path, missing, may) in pages {
             let reply = browser.get(&path).await;
             if may {
