@@ -54,6 +54,9 @@ pub struct Farm {
     link_key: std::sync::OnceLock<LinkKey>,
     /// Held while the key is made, so that two first links make one key.
     link_key_made: Mutex<()>,
+    /// Each repository's size on disk as of the head it was measured at: walking every file of
+    /// every repository at each look at the farm's page would cost the farm's size.
+    sizes: Mutex<std::collections::HashMap<WikiSlug, (ObjectId, u64)>>,
 }
 
 /// Leave to run git's own server on one wiki's repository, for one action. The gate hands it out
@@ -148,6 +151,7 @@ impl Farm {
             config_writes: Mutex::new(()),
             link_key: std::sync::OnceLock::new(),
             link_key_made: Mutex::new(()),
+            sizes: Mutex::default(),
         })
     }
 
@@ -591,6 +595,11 @@ impl Farm {
                 let location = repo_location(&config, &wiki.slug);
                 let head = location.open().and_then(|repo| repo.head());
                 let links = self.derived.links().map(|links| links.reflects(&wiki.slug));
+                let bytes = self.size_of(
+                    &wiki.slug,
+                    &location,
+                    head.as_ref().ok().and_then(Option::as_ref),
+                );
                 let (repository, last_change, caught_up) = match head {
                     Ok(head) => {
                         let tree = head.as_ref().map(|head| head.tree);
@@ -606,12 +615,36 @@ impl Farm {
                 WikiHealth {
                     slug: wiki.slug.clone(),
                     repository,
-                    bytes: folder_size(location.path()),
+                    bytes,
                     last_change,
                     caught_up,
                 }
             })
             .collect())
+    }
+
+    /// A repository's size on disk, measured again when its head moved.
+    fn size_of(
+        &self,
+        slug: &WikiSlug,
+        location: &Location,
+        head: Option<&crate::store::Head>,
+    ) -> u64 {
+        let Some(head) = head else {
+            return folder_size(location.path());
+        };
+        if let Some((measured_at, bytes)) =
+            self.sizes.lock().expect("lock is never poisoned").get(slug)
+            && *measured_at == head.commit
+        {
+            return *bytes;
+        }
+        let bytes = folder_size(location.path());
+        self.sizes
+            .lock()
+            .expect("lock is never poisoned")
+            .insert(slug.clone(), (head.commit, bytes));
+        bytes
     }
 
     /// The themes a wiki may take: `default` and every folder of the themes folder with a
