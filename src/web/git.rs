@@ -513,9 +513,12 @@ async fn run_backend(
             .env(hook::LOGIN_VAR, login);
     }
     let headers = request.headers();
+    // No CONTENT_LENGTH: the body is streamed in within its bound and stdin closed at its end,
+    // so git reads to the end of stdin. Told a length, git's http-backend reads a push in a
+    // loop that never ends when the body is shorter (a client gone mid-way): it would spin
+    // forever, one processor each.
     for (variable, name) in [
         ("CONTENT_TYPE", header::CONTENT_TYPE),
-        ("CONTENT_LENGTH", header::CONTENT_LENGTH),
         ("HTTP_CONTENT_ENCODING", header::CONTENT_ENCODING),
     ] {
         if let Some(value) = headers.get(name).and_then(|v| v.to_str().ok()) {

@@ -686,12 +686,42 @@ async fn a_push_cut_off_or_inflating_past_the_limit_changes_nothing() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     assert!(leftovers().is_empty(), "{:?}", leftovers());
+    // Nor is any git process left behind by the push cut off (one would spin for ever).
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    while !git_processes_of(server.dir()).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(git_processes_of(server.dir()), Vec::<u32>::new());
     let git = server.git_client();
     let work = git.clone("w", Some(("eve", PASSWORD)), "after");
     write(&work, "Ensuite.md", "# Ensuite\n");
     git.ok(&work, &["add", "-A"]);
     git.ok(&work, &["commit", "--quiet", "-m", "ensuite"]);
     git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
+}
+
+/// The git processes still serving this farm's repositories, found by their environment in
+/// `/proc` (Linux).
+fn git_processes_of(dir: &crate::harness::FarmDir) -> Vec<u32> {
+    let root = dir.config_dir();
+    let root = format!(
+        "GIT_PROJECT_ROOT={}/",
+        root.parent().unwrap_or(&root).display()
+    );
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    processes
+        .flatten()
+        .filter_map(|entry| entry.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/environ")).is_ok_and(|environ| {
+                environ
+                    .split(|b| *b == 0)
+                    .any(|var| String::from_utf8_lossy(var).starts_with(&root))
+            })
+        })
+        .collect()
 }
 
 fn base64_encode(bytes: &[u8]) -> String {
