@@ -359,7 +359,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                         }
                     }
                 }
-                form.inline method="post" action="/_admin/organisations" {
+                form.inline.create method="post" action="/_admin/organisations" {
                     (hidden(chrome, form))
                     (page.field("/_admin/organisations", "text", "slug", t.slug, 63))
                     (page.field("/_admin/organisations", "text", "name", t.name, 100))
@@ -386,7 +386,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                                     }
                                 }
                                 td.size { (wiki.size) }
-                                td { (wiki.last_change.as_deref().unwrap_or("—")) }
+                                td.when { (wiki.last_change.as_deref().unwrap_or("—")) }
                                 td.derived { @if wiki.caught_up { (t.caught_up) } @else { (t.catching_up) } }
                                 td.actions {
                                     a href={ "/" (wiki.slug) "/_settings" } { (t.settings) }
@@ -401,7 +401,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                         }
                     }
                 }
-                form.inline method="post" action="/_admin/wikis" {
+                form.inline.create method="post" action="/_admin/wikis" {
                     (hidden(chrome, form))
                     (page.field("/_admin/wikis", "text", "slug", t.slug, 63))
                     (page.field("/_admin/wikis", "text", "title", t.wiki_title, 200))
@@ -436,7 +436,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                                 td { (person.login) }
                                 td {
                                     (person.name)
-                                    @if person.farm_admin { " · " (t.farm_admin) }
+                                    @if person.farm_admin { " · " span.farm-admin { (t.farm_admin_badge) } }
                                     @if person.disabled { " · " span.disabled { (t.disabled) } }
                                     @if !person.has_password { " · " span.no-password { (t.no_password_yet) } }
                                 }
@@ -456,7 +456,7 @@ pub fn farm(chrome: &Chrome, page: &FarmPage) -> Markup {
                         }
                     }
                 }
-                form.inline method="post" action="/_admin/people" {
+                form.inline.create method="post" action="/_admin/people" {
                     (hidden(chrome, form))
                     (page.field("/_admin/people", "text", "login", t.login, 64))
                     (page.field("/_admin/people", "text", "name", t.display_name, 100))
@@ -480,6 +480,9 @@ pub struct AuditRow<'a> {
 }
 
 /// `/_admin/audit`.
+/// Changed lines beyond which a file's change in the trail starts folded.
+const LONG_CHANGE: usize = 40;
+
 pub fn audit(chrome: &Chrome, rows: &[AuditRow], form: &AdminForm) -> Markup {
     let t = chrome.t();
     layout(
@@ -502,7 +505,11 @@ pub fn audit(chrome: &Chrome, rows: &[AuditRow], form: &AdminForm) -> Markup {
                             " · " code.message { (row.message) }
                         }
                         @for (file, lines) in row.files {
-                            p.file { code { (file) } }
+                            @let added = lines.iter().filter(|line| line.kind == LineKind::Added).count();
+                            @let removed = lines.iter().filter(|line| line.kind == LineKind::Removed).count();
+                            // A long change (the first state found, a file rewritten) starts folded.
+                            details.file open[added + removed <= LONG_CHANGE] {
+                            summary { code { (file) } " " span.count { "+" (added) " −" (removed) } }
                             table.diff {
                                 @for line in lines {
                                     @let class = match line.kind {
@@ -521,6 +528,7 @@ pub fn audit(chrome: &Chrome, rows: &[AuditRow], form: &AdminForm) -> Markup {
                                         td.text { code { (line.text) } }
                                     }
                                 }
+                            }
                             }
                         }
                         @if row.undoable {
