@@ -308,7 +308,6 @@ fn key_at(text: &str, offset: usize) -> String {
     }
 }
 
-/// Reads and validates `farm.toml` and `roster.toml` in a configuration folder.
 /// Whether `theme` names a theme a wiki may take: `default`, or a folder of the themes folder
 /// with a `style.css` whose name is letters, digits, '-' and '_'.
 pub fn is_theme(themes_dir: &Path, theme: &str) -> bool {
@@ -332,6 +331,7 @@ pub fn is_host_name(host: &str) -> bool {
         })
 }
 
+/// Reads and validates `farm.toml` and `roster.toml` in a configuration folder.
 pub fn load(dir: &Path) -> Result<Config, ConfigErrors> {
     let (farm_text, roster_text) = read_texts(dir)?;
     parse(dir, &farm_text, &roster_text)

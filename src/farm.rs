@@ -42,6 +42,8 @@ pub struct Farm {
     in_force: RwLock<InForce>,
     /// The texts last read from disk, to notice changes there.
     loaded: Mutex<Loaded>,
+    /// How many configurations have come into force since start, by any path.
+    generation: std::sync::atomic::AtomicU64,
     derived: Arc<Derived>,
     notices: Notices,
     /// Personal tokens, in the data folder (known once the data folder is settled).
@@ -108,7 +110,7 @@ pub struct ConfigForForm {
     pub broken: Option<ConfigErrors>,
 }
 
-/// What `Farm::reload` found.
+/// What a reload of the configuration files found.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Reload {
     Unchanged,
@@ -144,6 +146,7 @@ impl Farm {
                 texts,
                 refused: None,
             }),
+            generation: std::sync::atomic::AtomicU64::new(0),
             derived,
             notices,
             tokens: std::sync::OnceLock::new(),
@@ -213,6 +216,12 @@ impl Farm {
         self.in_force().config
     }
 
+    /// How many configurations have come into force since start (a web change, a hand edit),
+    /// so that what follows the roster (sessions) can tell a new one, however it came.
+    pub fn config_generation(&self) -> u64 {
+        self.generation.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     fn in_force(&self) -> InForce {
         self.in_force
             .read()
@@ -251,14 +260,23 @@ impl Farm {
         if matches!(change, Change::Password { .. } | Change::Restore { .. }) {
             return Err(Error::NotFound);
         }
+        let allowed = |config: &Config| {
+            access::may_govern(&config.roster, actor, access::governed(config, &change))
+        };
         let config = self.config();
-        if !access::may_govern(&config.roster, actor, access::governed(&config, &change)) {
+        if !allowed(&config) {
             return Err(Error::NotFound);
         }
         let summary = change.summary();
-        let by = by(&config, actor.login().unwrap_or_default());
         let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        self.write_locked(Some(by), Some(expected), &change, &summary, None)
+        self.write_locked(Write {
+            by: by(&config, actor.login().unwrap_or_default()),
+            allowed: &allowed,
+            expected: Some(expected),
+            change: &change,
+            summary: &summary,
+            undoing: None,
+        })
     }
 
     /// Undoes a change of the audit trail (farm admins only): each file it touched goes back to
@@ -269,8 +287,10 @@ impl Farm {
         expected: &str,
         commit: ObjectId,
     ) -> Result<std::result::Result<(), EditRefused>> {
+        let allowed =
+            |config: &Config| access::may_govern(&config.roster, actor, access::Governed::Farm);
         let config = self.config();
-        if !access::may_govern(&config.roster, actor, access::Governed::Farm) {
+        if !allowed(&config) {
             return Err(Error::NotFound);
         }
         let (before, after) = self.audit().change(commit)?;
@@ -286,30 +306,39 @@ impl Farm {
             roster: texts.roster,
         };
         let summary = format!("undo {}", short(commit));
-        let by = by(&config, actor.login().unwrap_or_default());
-        self.write_locked(Some(by), Some(expected), &change, &summary, Some(commit))
+        self.write_locked(Write {
+            by: by(&config, actor.login().unwrap_or_default()),
+            allowed: &allowed,
+            expected: Some(expected),
+            change: &change,
+            summary: &summary,
+            undoing: Some(commit),
+        })
     }
 
     /// The one writer of the configuration files, while `config_writes` is held: what is on
     /// disk first applied and recorded (a hand edit the watcher has not seen yet), so that the
-    /// change is checked against it and its record holds this change only; then the change
-    /// written if the files still have the fingerprint `expected` (`None`: a change that shows
-    /// no values to go stale, a password), recorded, and those very texts put in force.
-    /// `undoing` is the change of the trail an undo takes back.
-    fn write_locked(
-        &self,
-        by: Option<By>,
-        expected: Option<&str>,
-        change: &Change,
-        summary: &str,
-        undoing: Option<ObjectId>,
-    ) -> Result<std::result::Result<(), EditRefused>> {
+    /// change is asked of the policy and checked against the files as they are, and its record
+    /// holds this change only; then the change written if the files still have the fingerprint
+    /// its form carried, recorded, and those very texts put in force.
+    fn write_locked(&self, write: Write) -> Result<std::result::Result<(), EditRefused>> {
+        let Write {
+            by,
+            allowed,
+            expected,
+            change,
+            summary,
+            undoing,
+        } = write;
         // A refusal on disk is the change's refusal too (`apply` says so, with the errors).
         let _ = self.sync_locked();
         let InForce {
             config: before,
             digest,
         } = self.in_force();
+        if !allowed(&before) {
+            return Err(Error::NotFound);
+        }
         let expected = expected.unwrap_or(&digest);
         if let Change::AddWiki { slug, .. } = change
             && let Some(slug) = WikiSlug::parse(slug)
@@ -331,6 +360,8 @@ impl Farm {
         };
         let texts = match config::edit::apply(&self.config_dir, expected, change) {
             Ok(texts) => texts,
+            // A failed write may have renamed one file already: what it declares stays served.
+            Err(EditRefused::Failed(error)) => return Ok(Err(EditRefused::Failed(error))),
             Err(refused) => {
                 for (archived, location) in brought {
                     if let Err(error) = std::fs::rename(&location, &archived) {
@@ -340,10 +371,10 @@ impl Farm {
                 return Ok(Err(refused));
             }
         };
-        let who = by.as_ref().map_or("", |by| by.login).to_owned();
+        let who = by.login.to_owned();
         let recorded = self
             .audit()
-            .record(&texts, by, summary)
+            .record(&texts, Some(by), summary)
             .unwrap_or_else(|error| {
                 tracing::error!(%error, "a configuration change could not be recorded in the audit trail");
                 None
@@ -413,13 +444,11 @@ impl Farm {
                 .flatten()
                 .flatten()
                 .filter_map(|entry| {
-                    let name = entry.file_name().to_string_lossy().into_owned();
-                    let (seconds, change) = name
-                        .strip_prefix(&format!("{slug}."))?
-                        .strip_suffix(".git")?
-                        .split_once('.')?;
-                    let seconds: u64 = seconds.parse().ok()?;
-                    Some(((change == undone, seconds), entry.path()))
+                    let (seconds, change) = archive_of(&entry.file_name().to_string_lossy(), slug)?;
+                    Some((
+                        (change.as_deref() == Some(undone.as_str()), seconds),
+                        entry.path(),
+                    ))
                 });
             let Some((_, archived)) = archives.max() else {
                 continue;
@@ -530,14 +559,23 @@ impl Farm {
             hash,
         };
         let summary = format!("people.{login}: password (one-time link)");
-        match self.write_locked(Some(by(&config, &login)), None, &change, &summary, None)? {
+        let written = self.write_locked(Write {
+            by: by(&config, &login),
+            allowed: &|_| true,
+            expected: None,
+            change: &change,
+            summary: &summary,
+            undoing: None,
+        })?;
+        match written {
             Ok(()) => Ok(Ok(login)),
             Err(refused) => Ok(Err(PasswordRefused::Edit(refused))),
         }
     }
 
-    /// Changes a person's own password, after checking their current one against the files as
-    /// they are (a password reset by hand meanwhile is not undone by the old one).
+    /// Changes a person's own password, after checking their current one. The slow work (both
+    /// hashes) is done before the writer's lock; under it, a password changed meanwhile (by
+    /// hand, or from another session) is not overwritten by one checked against the old.
     pub fn change_password(
         &self,
         actor: &Actor,
@@ -545,10 +583,8 @@ impl Farm {
         new: &str,
     ) -> Result<std::result::Result<(), PasswordRefused>> {
         let login = actor.login().ok_or(Error::NotFound)?;
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        let _ = self.sync_locked();
         let config = self.config();
-        config.roster.person(login).ok_or(Error::NotFound)?;
+        let checked = config.roster.person(login).ok_or(Error::NotFound)?;
         if config.roster.check_password(login, current).is_none() {
             return Ok(Err(PasswordRefused::WrongPassword));
         }
@@ -557,18 +593,29 @@ impl Farm {
         }
         let hash = crate::roster::hash_password(new)
             .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
+        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _ = self.sync_locked();
+        let unchanged = self
+            .config()
+            .roster
+            .person(login)
+            .is_some_and(|person| person.password == checked.password);
+        if !unchanged {
+            return Ok(Err(PasswordRefused::WrongPassword));
+        }
         let change = Change::Password {
             login: login.to_owned(),
             hash,
         };
         Ok(self
-            .write_locked(
-                Some(by(&config, login)),
-                None,
-                &change,
-                &change.summary(),
-                None,
-            )?
+            .write_locked(Write {
+                by: by(&config, login),
+                allowed: &|_| true,
+                expected: None,
+                change: &change,
+                summary: &change.summary(),
+                undoing: None,
+            })?
             .map_err(PasswordRefused::Edit))
     }
 
@@ -751,6 +798,8 @@ impl Farm {
             texts,
             refused: None,
         };
+        self.generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         drop(loaded);
         self.prepare_repositories();
         if let Some(search) = self.search.get() {
@@ -1019,6 +1068,40 @@ fn install_hooks(dir: &Path) {
     }
 }
 
+/// When an archive of `slug`'s repository was made, and by which change of the trail:
+/// `<slug>.<seconds>.<change>.git`, or `<slug>-<seconds>.git` as the first versions named them.
+fn archive_of(name: &str, slug: &WikiSlug) -> Option<(u64, Option<String>)> {
+    let name = name.strip_suffix(".git")?;
+    if let Some((seconds, change)) = name
+        .strip_prefix(&format!("{slug}."))
+        .and_then(|rest| rest.split_once('.'))
+    {
+        return Some((seconds.parse().ok()?, Some(change.to_owned())));
+    }
+    let seconds = name.strip_prefix(&format!("{slug}-"))?;
+    seconds
+        .bytes()
+        .all(|b| b.is_ascii_digit())
+        .then(|| Some((seconds.parse().ok()?, None)))?
+}
+
+/// A change for the writer, [`Farm::write_locked`].
+struct Write<'a> {
+    /// Who makes it, as the trail records them.
+    by: By<'a>,
+    /// Whether it may be made under a configuration: the policy, asked again of the files as
+    /// they are once what is on disk is applied.
+    allowed: &'a dyn Fn(&Config) -> bool,
+    /// The fingerprint the form carried; `None` for a change that shows no values to go stale
+    /// (a password, checked by its own door).
+    expected: Option<&'a str>,
+    change: &'a Change,
+    /// How the trail names it.
+    summary: &'a str,
+    /// The change of the trail an undo takes back.
+    undoing: Option<ObjectId>,
+}
+
 /// Who makes a change, as the trail records them: their login and display name.
 fn by<'c>(config: &'c Config, login: &'c str) -> By<'c> {
     let name = config
@@ -1155,5 +1238,27 @@ fn welcome_page(wiki: &WikiConfig) -> String {
              introduce your organisation.\n",
             wiki.title
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn archives_are_told_apart_by_slug_and_change() {
+        let slug = WikiSlug::parse("x").expect("a slug");
+        assert_eq!(
+            archive_of("x.1700000000.0123456789ab.git", &slug),
+            Some((1_700_000_000, Some("0123456789ab".to_owned())))
+        );
+        assert_eq!(
+            archive_of("x-1700000000.git", &slug),
+            Some((1_700_000_000, None))
+        );
+        // Another slug's archives, old or new, are not this one's.
+        assert_eq!(archive_of("x-2-1700000000.git", &slug), None);
+        assert_eq!(archive_of("x-2.1700000000.0123456789ab.git", &slug), None);
+        assert_eq!(archive_of("xy.1700000000.0123456789ab.git", &slug), None);
     }
 }

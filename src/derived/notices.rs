@@ -92,10 +92,11 @@ impl Notices {
     /// Forgets the head last seen of a wiki whose repository went away (retired): a new
     /// repository of that slug starts without a move from a commit it does not have.
     pub fn forget(&self, wiki: &WikiSlug) {
-        self.heads
+        // Under the wiki's own head lock, so that a reader still holding it finishes first.
+        *self
+            .head_lock(wiki)
             .lock()
-            .expect("heads lock is never poisoned")
-            .remove(wiki);
+            .expect("head lock is never poisoned") = None;
     }
 
     /// Reads a wiki's head and publishes the move from the head last seen, if it changed: the

@@ -7,7 +7,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::{Path, Query, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
@@ -115,16 +115,14 @@ async fn change(
     }))
 }
 
-#[derive(Deserialize)]
-pub struct SavedQuery {
-    saved: Option<String>,
-}
-
-fn saved_said(t: &Messages, query: &SavedQuery) -> Option<(String, StatusCode)> {
+/// "Saved" when the address says so (`?saved=…`, after a change). The query is read as it
+/// is, never refused: a page answers like a missing one before anything else is looked at.
+fn saved_said(t: &Messages, query: Option<&str>) -> Option<(String, StatusCode)> {
     query
-        .saved
-        .as_ref()
-        .map(|_| (t.changes_saved.to_owned(), StatusCode::OK))
+        .unwrap_or("")
+        .split('&')
+        .any(|pair| pair == "saved" || pair.starts_with("saved="))
+        .then(|| (t.changes_saved.to_owned(), StatusCode::OK))
 }
 
 /// The rows of a map of roles (members, grants), each person by their display name.
@@ -197,9 +195,9 @@ pub async fn settings(
     State(state): State<SharedState>,
     caller: Caller,
     wiki: WikiRequest,
-    Query(query): Query<SavedQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let said = saved_said(caller.lang.messages(), &query);
+    let said = saved_said(caller.lang.messages(), query.as_deref());
     render_settings(&state, &caller, &wiki, None, said).await
 }
 
@@ -375,9 +373,9 @@ pub async fn organisation(
     State(state): State<SharedState>,
     caller: Caller,
     Path(slug): Path<String>,
-    Query(query): Query<SavedQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let said = saved_said(caller.lang.messages(), &query);
+    let said = saved_said(caller.lang.messages(), query.as_deref());
     render_organisation(&state, &caller, &slug, said).await
 }
 
@@ -467,9 +465,9 @@ async fn farm_form<F: form::Form>(
 pub async fn farm_page(
     State(state): State<SharedState>,
     caller: Caller,
-    Query(query): Query<SavedQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let said = saved_said(caller.lang.messages(), &query);
+    let said = saved_said(caller.lang.messages(), query.as_deref());
     let answer = FarmAnswer {
         said,
         ..FarmAnswer::default()
@@ -820,9 +818,9 @@ const AUDIT_SHOWN: usize = 200;
 pub async fn audit(
     State(state): State<SharedState>,
     caller: Caller,
-    Query(query): Query<SavedQuery>,
+    RawQuery(query): RawQuery,
 ) -> Result<Response> {
-    let said = saved_said(caller.lang.messages(), &query);
+    let said = saved_said(caller.lang.messages(), query.as_deref());
     render_audit(&state, &caller, said).await
 }
 

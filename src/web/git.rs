@@ -495,6 +495,11 @@ async fn run_backend(
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_PROJECT_ROOT", access.project_root())
         .env("GIT_HTTP_EXPORT_ALL", "1")
+        // The negotiation of a fetch is buffered by git, up to this (10 MB by default).
+        .env(
+            "GIT_HTTP_MAX_REQUEST_BUFFER",
+            MAX_NEGOTIATION_BYTES.to_string(),
+        )
         .env("PATH_INFO", format!("/{}.git/{rest}", access.slug))
         .env("REQUEST_METHOD", request.method().as_str())
         .env("QUERY_STRING", query)

@@ -203,20 +203,21 @@ async fn watch_config(state: SharedState) {
     }
 }
 
-/// Applies a change of the configuration files found on disk (a hand edit), if they are
-/// valid (a refusal is reported by the farm, once); a new roster also ends the sessions of the people it no longer has as they were when
-/// they signed in. Blocking.
+/// Applies a change of the configuration files found on disk (a hand edit) if they are valid
+/// (a refusal is reported by the farm, once). Whatever put a new roster in force (this reload,
+/// or a web change that applied a hand edit before writing), the sessions it no longer has as
+/// they were when they signed in end here, before the reload is announced. Blocking.
 fn apply_disk_changes(state: &SharedState) {
-    match state.farm.reload_from_disk() {
-        Ok(Reload::Applied) => {
-            let ended = state.sessions.end_stale(&state.farm.config().roster);
-            if ended > 0 {
-                tracing::info!(ended, "sessions ended by the new roster");
-            }
-            tracing::info!("configuration reloaded");
-        }
-        // A refusal is reported by the farm, once.
-        Ok(Reload::Unchanged) | Err(_) => {}
+    let reloaded = state.farm.reload_from_disk();
+    let generation = state.farm.config_generation();
+    let ended = state
+        .sessions
+        .follow_roster(generation, &state.farm.config().roster);
+    if ended > 0 {
+        tracing::info!(ended, "sessions ended by the new roster");
+    }
+    if let Ok(Reload::Applied) = reloaded {
+        tracing::info!("configuration reloaded");
     }
 }
 

@@ -42,6 +42,8 @@ pub struct Sessions {
     secret: [u8; 32],
     live: Mutex<HashMap<String, Session>>,
     failures: Mutex<HashMap<String, Failures>>,
+    /// The farm's configuration generation the sessions were last checked against.
+    followed: std::sync::atomic::AtomicU64,
 }
 
 struct Session {
@@ -83,6 +85,7 @@ impl Sessions {
             secret,
             live: Mutex::new(HashMap::new()),
             failures: Mutex::new(HashMap::new()),
+            followed: std::sync::atomic::AtomicU64::new(0),
         }
     }
 
@@ -166,6 +169,19 @@ impl Sessions {
         let before = live.len();
         live.retain(|_, session| identities.get(session.login.as_str()) == Some(&session.identity));
         before - live.len()
+    }
+
+    /// Ends the stale sessions once for each configuration that came into force (its
+    /// `generation`, counted by the farm), whatever put it in force: a hand edit the watcher
+    /// applied, or one a web change applied before writing, even a change then refused.
+    pub fn follow_roster(&self, generation: u64, roster: &Roster) -> usize {
+        let before = self
+            .followed
+            .swap(generation, std::sync::atomic::Ordering::AcqRel);
+        if before == generation {
+            return 0;
+        }
+        self.end_stale(roster)
     }
 
     pub fn end(&self, id: &str) {

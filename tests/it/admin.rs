@@ -540,6 +540,38 @@ async fn a_disabled_person_loses_their_session_and_git_and_the_last_farm_admin_s
 }
 
 #[tokio::test]
+async fn a_hand_edit_applied_by_a_refused_web_change_still_ends_the_sessions_it_should() {
+    let dir = farm().write();
+    let server = dir.start();
+    let mut emma = server.signed_in("emma").await;
+    let mut alice = server.signed_in("alice").await;
+    let form = alice.get("/_admin").await.expect(200);
+    let (csrf, digest) = (form.csrf(), form.field("digest"));
+    // Emma is disabled by hand, and at once a web change made on the form shown before comes
+    // in: refused as stale, after it has put the hand edit in force.
+    let roster = dir.read_config("roster.toml");
+    let disabled = roster.replace("[people.emma]\n", "[people.emma]\ndisabled = true\n");
+    assert_ne!(disabled, roster);
+    dir.write_config("roster.toml", &disabled);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("digest", digest.as_str()),
+        ("slug", "neuve"),
+        ("name", "Neuve"),
+    ];
+    alice
+        .post_form("/_admin/organisations", &fields)
+        .await
+        .expect(409);
+    // Re-enabled by hand with the same password, she is not signed in again by her old session.
+    std::thread::sleep(Duration::from_millis(1200));
+    dir.write_config("roster.toml", &roster);
+    server.wait_for_log("configuration reloaded", Duration::from_secs(10));
+    let account = emma.get("/account").await;
+    assert_eq!(account.status, 303, "{}", account.text);
+}
+
+#[tokio::test]
 async fn a_hand_edit_racing_a_web_change_is_kept_and_shown() {
     let dir = farm().write();
     let server = dir.start();

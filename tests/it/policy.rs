@@ -864,6 +864,12 @@ async fn the_administration_pages_exist_only_for_those_who_govern_them() {
             .collect();
         pages.push(("/_org/own".into(), "/_org/nosuch".into(), governs[1]));
         pages.push(("/_admin".into(), "/_nosuch".into(), governs[2]));
+        // A query the page would not expect is no reason to answer otherwise.
+        pages.push((
+            "/_admin?saved=a&saved=b".into(),
+            "/_nosuch?saved=a&saved=b".into(),
+            governs[2],
+        ));
         pages.push(("/_admin/audit".into(), "/_nosuch/audit".into(), governs[3]));
         // The addresses forms are sent to are no pages: fetched, they answer like missing ones,
         // whoever asks.
