@@ -86,7 +86,9 @@ pub fn account(chrome: &Chrome, page: &AccountPage) -> Markup {
         html! {
             h1 { (t.account) }
             p { strong { (name) } " · " (email) }
-            @if farm_admin { p.notice { (t.farm_admin) } }
+            @if farm_admin {
+                p.notice { (t.you_administer_the_farm) " " a href="/_admin" { (t.farm_administration) } }
+            }
             section.details {
                 h2 { (t.your_details) }
                 (message(page.details.message))
