@@ -46,6 +46,9 @@ pub struct Config {
     pub roster: Roster,
     /// Host name (lower case, without port) → the wiki served at that host's root.
     pub hosts: HashMap<String, WikiSlug>,
+    /// What of the farm's settings every page's render depends on (which prefixes are wikis'
+    /// slugs, the base URL), as a number: a render made under other settings is not reused.
+    pub render_basis: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -706,11 +709,21 @@ fn validate_farm(source: &mut Source, dir: &Path, raw: RawFarmFile, roster: Rost
             },
         );
     }
+    let render_basis = {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        wikis
+            .keys()
+            .for_each(|slug| slug.as_str().hash(&mut hasher));
+        farm.base_url.hash(&mut hasher);
+        hasher.finish()
+    };
     Config {
         farm,
         wikis,
         roster,
         hosts,
+        render_basis,
     }
 }
 

@@ -112,13 +112,15 @@ impl RenderedPage {
 }
 
 /// What a render was built from, besides the pages it links to: the page's bytes (its blob),
-/// its path (relative links) and the wiki's URL prefix. An old revision's render is found by
-/// its blob like today's.
+/// its path (relative links), the wiki's URL prefix and the farm's settings links depend on
+/// (`Config::render_basis`: a wiki added makes `[[slug:Page]]` a link into it). An old
+/// revision's render is found by its blob like today's.
 #[derive(Clone, PartialEq, Eq, Hash)]
 pub struct RenderKey {
     pub blob: ObjectId,
     pub path: PagePath,
     pub prefix: String,
+    pub basis: u64,
 }
 
 /// The pages of its own wiki a render asked about, and whether they existed.

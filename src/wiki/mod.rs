@@ -195,6 +195,7 @@ impl<'f> Wiki<'f> {
             blob,
             path: path.clone(),
             prefix: prefix.to_owned(),
+            basis: self.config.render_basis,
         };
         let listing = &snapshot.listing;
         let other = |wiki: &WikiSlug, page: &PagePath| self.other_page_exists(wiki, page);

@@ -416,6 +416,14 @@ async fn hostile_link_targets_stay_inside_the_farm_and_never_break_a_page() {
     assert_eq!(link.class(), Some("wikilink missing"));
     assert_eq!(link.href(), Some("/commun/prive%3ASecret"));
     visitor.get("/lakou/_links/Charte").await.expect(200);
+    // Back in farm.toml, the wiki's slug is a wiki's again at the next view, though the page
+    // did not change.
+    dir.write_config("farm.toml", &toml);
+    server.wait_for_log("configuration reloaded", Duration::from_secs(20));
+    let page = visitor.get("/commun/Liens").await.expect(200);
+    let link = page.link_with_text("prive:Secret");
+    assert_eq!(link.class(), Some("wikilink interwiki missing"));
+    assert_eq!(link.href(), Some("/prive/Secret"));
 }
 
 /// farm.toml without the table of wiki `slug`.
