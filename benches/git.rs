@@ -10,37 +10,17 @@
 //! Run with `cargo bench --bench git`; `KONBIT_BENCH_RUNS` sets the runs of each (default 5).
 //! Prints medians and the ratio to git daemon.
 
-use std::io::{BufRead, BufReader, Write};
+mod common;
+
+use std::io::Write;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::{Killed, git, ms, report};
 
 const PAGES: usize = 10_000;
 const PUSHED: usize = 1_000;
-
-struct Killed(Child);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn git(home: &Path) -> Command {
-    let mut command = Command::new("git");
-    command
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("HOME", home)
-        .env("GIT_TERMINAL_PROMPT", "0")
-        .env("GIT_AUTHOR_NAME", "Bench")
-        .env("GIT_AUTHOR_EMAIL", "bench@example.org")
-        .env("GIT_COMMITTER_NAME", "Bench")
-        .env("GIT_COMMITTER_EMAIL", "bench@example.org")
-        .stdout(Stdio::null());
-    command
-}
 
 #[track_caller]
 fn run(command: &mut Command) {
@@ -96,24 +76,6 @@ fn build_repository(home: &Path, repo: &Path) {
     assert!(import.wait().expect("fast-import").success());
 }
 
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
-
-fn ms(d: Duration) -> f64 {
-    d.as_secs_f64() * 1e3
-}
-
-/// The line a child prints first on standard output.
-fn first_line(child: &mut Child) -> String {
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().expect("stdout"))
-        .read_line(&mut line)
-        .expect("read a line");
-    line.trim().to_owned()
-}
-
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
@@ -147,10 +109,7 @@ fn main() {
     for dir in [&home, &config, &data, &daemon_root] {
         std::fs::create_dir_all(dir).expect("a folder");
     }
-    let runs: usize = std::env::var("KONBIT_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(5);
+    let runs = common::count("KONBIT_BENCH_RUNS", 5);
 
     let started = Instant::now();
     build_repository(&home, &data.join("big.git"));
@@ -178,19 +137,7 @@ fn main() {
         ),
     )
     .expect("roster.toml");
-    let mut konbit = Command::new(env!("CARGO_BIN_EXE_konbit"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--config"])
-        .arg(&config)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start konbit");
-    let base = first_line(&mut konbit)
-        .strip_prefix("konbit listening on ")
-        .expect("the listening line")
-        .to_owned();
-    let _konbit = Killed(konbit);
+    let (_konbit, base, _log) = common::start_server(&config, &[]);
     let port = free_port();
     let daemon = git(&home)
         .arg("daemon")
@@ -223,7 +170,8 @@ fn main() {
     let daemon_clones: Vec<Duration> = (0..runs)
         .map(|i| clone(&daemon_url, &format!("d{i}")))
         .collect();
-    let (k, d) = (median(konbit_clones), median(daemon_clones));
+    let k = report("clone: konbit (HTTP)", konbit_clones);
+    let d = report("clone: git daemon", daemon_clones);
     println!(
         "clone {PAGES} pages: konbit (HTTP) median {:.0} ms; git daemon median {:.0} ms; ratio {:.2}",
         ms(k),
@@ -269,11 +217,9 @@ fn main() {
             .args(["push", "-q", "origin", "HEAD:main"]));
         daemon_pushes.push(started.elapsed());
     }
-    let (push, served, daemon) = (
-        median(konbit_pushes),
-        median(konbit_served),
-        median(daemon_pushes),
-    );
+    let push = report("push: konbit, to `git push` returning", konbit_pushes);
+    let served = report("push: konbit, until every page is served", konbit_served);
+    let daemon = report("push: git daemon", daemon_pushes);
     println!(
         "push {PUSHED} new pages: konbit median {:.0} ms to `git push` returning, {:.0} ms until all \
          {PUSHED} pages are served; git daemon median {:.0} ms; ratio (push) {:.2}",
