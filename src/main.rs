@@ -46,6 +46,11 @@ enum Command {
         /// new connection waits until one ends.
         #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         max_connections: u64,
+        /// Seconds the body of a clone's or push's request may go without a byte before the
+        /// request is ended and git's process for it stopped (a client gone without closing).
+        /// A body that keeps coming, however slowly, is never cut.
+        #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
+        git_body_timeout: u64,
         /// Serve without the link index (no backlinks, wanted or orphan pages, links into other
         /// wikis shown as missing): to measure what the index costs a save.
         #[arg(long, hide = true)]
@@ -91,6 +96,7 @@ fn main() -> anyhow::Result<()> {
             header_timeout,
             idle_timeout,
             max_connections,
+            git_body_timeout,
             without_link_index,
         } => serve(
             config,
@@ -102,6 +108,7 @@ fn main() -> anyhow::Result<()> {
                 idle_timeout: Duration::from_secs(idle_timeout),
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             },
+            Duration::from_secs(git_body_timeout),
         ),
         Command::Check { config } => match konbit::config::load(&config) {
             Ok(loaded) => {
@@ -198,6 +205,7 @@ fn serve(
     listen: Option<String>,
     link_index: bool,
     limits: Limits,
+    git_body_timeout: Duration,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -252,7 +260,7 @@ fn serve(
         let state = Arc::new(AppState {
             farm: Arc::new(farm),
             sessions: Default::default(),
-            git: GitServer::detect(),
+            git: GitServer::detect(git_body_timeout),
         });
         web::serve(state, listener, limits, shutdown_signal())
             .await

@@ -50,11 +50,14 @@ pub struct GitServer {
     unavailable: Option<String>,
     secret: [u8; 32],
     logins: Mutex<HashMap<[u8; 32], Instant>>,
+    /// How long a request's body may go without a byte before the exchange is ended.
+    body_timeout: Duration,
 }
 
 impl GitServer {
-    /// Looks for git and its `http-backend`; says what is missing if anything is.
-    pub fn detect() -> GitServer {
+    /// Looks for git and its `http-backend`; says what is missing if anything is. A request
+    /// whose body goes `body_timeout` without a byte is ended (git's process with it).
+    pub fn detect(body_timeout: Duration) -> GitServer {
         let unavailable = match check_git() {
             Ok(version) => {
                 tracing::info!(%version, "git found: clone and push over HTTP are served");
@@ -71,6 +74,7 @@ impl GitServer {
             unavailable,
             secret,
             logins: Mutex::new(HashMap::new()),
+            body_timeout,
         }
     }
 
@@ -544,8 +548,9 @@ async fn run_backend(
         .kill_on_drop(true);
     let mut child = command.spawn()?;
 
-    // The request body, streamed in within its bound; a client that stops mid-way leaves git
-    // with a truncated pack, which it refuses and cleans up.
+    // The request body, streamed in within its bound; a client that stops mid-way (gone, or
+    // silent for `body_timeout`) leaves git with a truncated request, which it refuses and
+    // cleans up: its process ends rather than wait for ever.
     let limit = if pushing {
         max_push.saturating_add(16 << 20)
     } else {
@@ -554,10 +559,18 @@ async fn run_backend(
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let mut body = request.into_body().into_data_stream();
     let slug = access.slug.clone();
+    let (stalled_slug, body_timeout) = (slug.clone(), state.git.body_timeout);
     tokio::spawn(async move {
         let mut sent = 0usize;
-        while let Some(chunk) = body.next().await {
-            let Ok(chunk) = chunk else { break };
+        loop {
+            let chunk = match tokio::time::timeout(body_timeout, body.next()).await {
+                Ok(Some(Ok(chunk))) => chunk,
+                Ok(Some(Err(_)) | None) => break,
+                Err(_) => {
+                    tracing::warn!(wiki = %stalled_slug, seconds = body_timeout.as_secs(), "a git request's body stopped coming; the request is ended");
+                    break;
+                }
+            };
             sent += chunk.len();
             if sent > limit || stdin.write_all(&chunk).await.is_err() {
                 break;

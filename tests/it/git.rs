@@ -700,6 +700,48 @@ async fn a_push_cut_off_or_inflating_past_the_limit_changes_nothing() {
     git.ok(&work, &["push", "--quiet", "origin", "HEAD"]);
 }
 
+#[tokio::test]
+async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
+    use std::io::{Read, Write};
+    let server = farm().write().start_with(&["--git-body-timeout", "2"]);
+    let before = head(&server, "w");
+    let address = server.base().trim_start_matches("http://").to_owned();
+    let auth = format!(
+        "Basic {}",
+        base64_encode(format!("eve:{PASSWORD}").as_bytes())
+    );
+    // A client that announces a push, starts its pack, and then says nothing, its connection
+    // open: git waits for the rest of the pack.
+    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
+    let head_lines = format!(
+        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
+         Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 8388608\r\n\r\n"
+    );
+    stream.write_all(head_lines.as_bytes()).expect("send");
+    let command = format!(
+        "{before} {} refs/heads/main\0report-status\n",
+        "1".repeat(40)
+    );
+    let mut body = format!("{:04x}{command}0000", command.len() + 4).into_bytes();
+    body.extend_from_slice(b"PACK");
+    body.extend_from_slice(&2u32.to_be_bytes());
+    body.extend_from_slice(&1u32.to_be_bytes());
+    stream.write_all(&body).expect("send");
+    server.wait_for_log("stopped coming", crate::harness::PATIENCE);
+    // Its git process ends while the client still holds the connection.
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    while !git_processes_of(server.dir()).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(git_processes_of(server.dir()), Vec::<u32>::new());
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(5)))
+        .expect("a read timeout");
+    let _ = stream.read_to_end(&mut Vec::new());
+    drop(stream);
+    assert_eq!(head(&server, "w"), before, "nothing changed");
+}
+
 /// The git processes still serving this farm's repositories, found by their environment in
 /// `/proc` (Linux).
 fn git_processes_of(dir: &crate::harness::FarmDir) -> Vec<u32> {
