@@ -641,17 +641,9 @@ async fn a_push_cut_off_or_inflating_past_the_limit_changes_nothing() {
     let server = farm().start();
     let before = head(&server, "w");
     let address = server.base().trim_start_matches("http://").to_owned();
-    let auth = format!(
-        "Basic {}",
-        base64_encode(format!("eve:{PASSWORD}").as_bytes())
-    );
+    let auth = eve_auth();
     // A client that announces 8 MiB, sends a little, and goes away.
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    let head_lines = format!(
-        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
-         Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 8388608\r\n\r\n"
-    );
-    stream.write_all(head_lines.as_bytes()).expect("send");
+    let mut stream = push_announcing_8_mib(&server);
     stream.write_all(&[b'0'; 65536]).expect("send");
     drop(stream);
     // A gzip body that inflates far beyond anything a push may hold (a few KiB of zeros that
@@ -705,19 +697,9 @@ async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
     use std::io::{Read, Write};
     let server = farm().write().start_with(&["--git-body-timeout", "2"]);
     let before = head(&server, "w");
-    let address = server.base().trim_start_matches("http://").to_owned();
-    let auth = format!(
-        "Basic {}",
-        base64_encode(format!("eve:{PASSWORD}").as_bytes())
-    );
     // A client that announces a push, starts its pack, and then says nothing, its connection
     // open: git waits for the rest of the pack.
-    let mut stream = std::net::TcpStream::connect(&address).expect("connect");
-    let head_lines = format!(
-        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {auth}\r\n\
-         Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 8388608\r\n\r\n"
-    );
-    stream.write_all(head_lines.as_bytes()).expect("send");
+    let mut stream = push_announcing_8_mib(&server);
     let command = format!(
         "{before} {} refs/heads/main\0report-status\n",
         "1".repeat(40)
@@ -740,6 +722,28 @@ async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
     let _ = stream.read_to_end(&mut Vec::new());
     drop(stream);
     assert_eq!(head(&server, "w"), before, "nothing changed");
+}
+
+/// Eve's credentials, as a client sends them.
+fn eve_auth() -> String {
+    format!(
+        "Basic {}",
+        base64_encode(format!("eve:{PASSWORD}").as_bytes())
+    )
+}
+
+/// A connection on which Eve's push announcing an 8 MiB body has sent its head only.
+fn push_announcing_8_mib(server: &Server) -> std::net::TcpStream {
+    use std::io::Write;
+    let address = server.base().trim_start_matches("http://");
+    let mut stream = std::net::TcpStream::connect(address).expect("connect");
+    let head_lines = format!(
+        "POST /w.git/git-receive-pack HTTP/1.1\r\nHost: {address}\r\nAuthorization: {}\r\n\
+         Content-Type: application/x-git-receive-pack-request\r\nContent-Length: 8388608\r\n\r\n",
+        eve_auth()
+    );
+    stream.write_all(head_lines.as_bytes()).expect("send");
+    stream
 }
 
 /// The git processes still serving this farm's repositories, found by their environment in
