@@ -231,6 +231,12 @@ impl Repo {
         Ok(blob_in(&tree, stored_path).map(id))
     }
 
+    /// The size of a blob, read from its header: without inflating it.
+    pub fn blob_size(&self, blob: ObjectId) -> Result<usize> {
+        let (size, _) = self.repo.odb()?.read_header(oid(blob))?;
+        Ok(size)
+    }
+
     /// The bytes of a blob.
     pub fn blob(&self, blob: ObjectId) -> Result<Vec<u8>> {
         Ok(self.repo.find_blob(oid(blob))?.content().to_vec())

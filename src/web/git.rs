@@ -499,11 +499,6 @@ async fn run_backend(
         .env("GIT_CONFIG_GLOBAL", "/dev/null")
         .env("GIT_PROJECT_ROOT", access.project_root())
         .env("GIT_HTTP_EXPORT_ALL", "1")
-        // The negotiation of a fetch is buffered by git, up to this (10 MB by default).
-        .env(
-            "GIT_HTTP_MAX_REQUEST_BUFFER",
-            MAX_NEGOTIATION_BYTES.to_string(),
-        )
         .env("PATH_INFO", format!("/{}.git/{rest}", access.slug))
         .env("REQUEST_METHOD", request.method().as_str())
         .env("QUERY_STRING", query)
@@ -581,9 +576,19 @@ async fn run_backend(
     let stderr = child.stderr.take().expect("stderr is piped");
     let log_slug = slug.clone();
     tokio::spawn(async move {
-        let mut lines = BufReader::new(stderr).lines();
-        while let Ok(Some(line)) = lines.next_line().await {
-            tracing::warn!(wiki = %log_slug, "git: {line}");
+        // Read to the end whatever git writes (a line that is not UTF-8 included): a pipe
+        // closed early would kill git with SIGPIPE on its next message.
+        let mut stderr = BufReader::new(stderr);
+        let mut line = Vec::new();
+        while stderr
+            .read_until(b'\n', &mut line)
+            .await
+            .is_ok_and(|n| n > 0)
+        {
+            let text = String::from_utf8_lossy(&line);
+            let text: String = text.trim_end().chars().take(2000).collect();
+            tracing::warn!(wiki = %log_slug, "git: {text}");
+            line.clear();
         }
     });
 
@@ -621,32 +626,47 @@ async fn run_backend(
     }
     response_headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 
-    // After the last byte, and before the answer ends, the branch move (if the push made one)
-    // is published: when `git push` returns, the web already shows it.
-    let farm = state.farm.clone();
-    let after = pushing.then(|| (farm, config.clone(), slug.clone()));
-    let stream = futures_util::stream::unfold(Some((stdout, child, after)), |state| async move {
-        let (mut stdout, mut child, after) = state?;
+    // The answer is pumped by a task of its own, which owns git. When the client goes, or stops
+    // reading for `body_timeout`, a push still runs to its end, its output drained, so that git
+    // finishes its hooks and cleans up after itself (a pipe closed under it would kill it half-
+    // way, its quarantined objects left behind); a clone nobody reads is stopped. After the last
+    // byte, and before the answer ends, the branch move (if the push made one) is published:
+    // when `git push` returns, the web already shows it.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Bytes>>(4);
+    let after = pushing.then(|| (state.farm.clone(), config.clone(), slug.clone()));
+    tokio::spawn(async move {
+        let mut client = Some(sender);
         let mut buffer = vec![0u8; 64 << 10];
-        match stdout.read(&mut buffer).await {
-            Ok(0) | Err(_) => {
-                let _ = child.wait().await;
-                if let Some((farm, config, slug)) = after {
-                    let noticed = blocking(move || farm.observe(&config, &slug)).await;
-                    if let Err(error) = noticed {
-                        tracing::debug!(%error, "the branch move is noticed by the next reader");
-                    }
+        loop {
+            let read = match stdout.read(&mut buffer).await {
+                Ok(0) | Err(_) => break,
+                Ok(read) => read,
+            };
+            let Some(to_client) = &client else {
+                continue;
+            };
+            let chunk = Bytes::copy_from_slice(&buffer[..read]);
+            let sent = tokio::time::timeout(body_timeout, to_client.send(Ok(chunk))).await;
+            if !matches!(sent, Ok(Ok(()))) {
+                if !pushing {
+                    break;
                 }
-                None
-            }
-            Ok(read) => {
-                buffer.truncate(read);
-                Some((
-                    Ok::<Bytes, std::io::Error>(Bytes::from(buffer)),
-                    Some((stdout, child, after)),
-                ))
+                client = None;
             }
         }
+        // A clone broken off ends at git's next write; a push has ended already.
+        drop(stdout);
+        let _ = child.wait().await;
+        if let Some((farm, config, slug)) = after {
+            let noticed = blocking(move || farm.observe(&config, &slug)).await;
+            if let Err(error) = noticed {
+                tracing::debug!(%error, "the branch move is noticed by the next reader");
+            }
+        }
+        drop(client);
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|chunk| (chunk, receiver))
     });
     let mut response = Response::new(Body::from_stream(stream));
     *response.status_mut() = status;

@@ -64,14 +64,16 @@ impl Default for Limits {
     }
 }
 
-/// Files the process needs open besides its connections: repositories, the search index, git's
-/// processes and their pipes.
+/// Files the process needs open besides its connections: repositories, the search index.
 const FILES_BESIDE_CONNECTIONS: u64 = 512;
+/// Files one connection may hold: its socket and, serving a clone or a push, the three pipes to
+/// git and git's process handle, with room while it is spawned.
+const FILES_PER_CONNECTION: u64 = 6;
 
 /// Raises the soft limit on open files as far as the bound on connections needs (never beyond the
 /// hard limit), and says so if it stays too low.
 pub fn prepare_descriptors(limits: &Limits) {
-    let wanted = limits.max_connections as u64 + FILES_BESIDE_CONNECTIONS;
+    let wanted = limits.max_connections as u64 * FILES_PER_CONNECTION + FILES_BESIDE_CONNECTIONS;
     match rlimit::increase_nofile_limit(wanted) {
         Ok(limit) if limit < wanted => tracing::warn!(
             limit,

@@ -145,8 +145,14 @@ impl Wiki<'_> {
                 }
                 match file.blob {
                     Some(blob) => {
+                        // Sized from its header first: a push is never inflated in memory
+                        // beyond its bound (a small pack may hold a file of gigabytes); past
+                        // it, the others are only sized, for the refusal to say how much.
+                        pushed_bytes += repo.blob_size(blob)?;
+                        if pushed_bytes > max_push {
+                            continue;
+                        }
                         let bytes = repo.blob(blob)?;
-                        pushed_bytes += bytes.len();
                         changes.push(Change::Put(file.path.clone(), bytes));
                     }
                     None => changes.push(Change::Delete(file.path.clone())),
