@@ -46,9 +46,9 @@ enum Command {
         /// new connection waits until one ends.
         #[arg(long, value_name = "N", default_value_t = 1024, value_parser = clap::value_parser!(u64).range(1..=1_000_000))]
         max_connections: u64,
-        /// Seconds the body of a clone's or push's request may go without a byte before the
-        /// request is ended and git's process for it stopped (a client gone without closing).
-        /// A body that keeps coming, however slowly, is never cut.
+        /// Seconds the body of a clone's or push's request may go without a byte, or its answer
+        /// unread, before the request is ended (a client gone without closing); a push still
+        /// runs to its end. A body that keeps coming, however slowly, is never cut.
         #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
         git_body_timeout: u64,
         /// Serve without the link index (no backlinks, wanted or orphan pages, links into other
