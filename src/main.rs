@@ -268,7 +268,21 @@ fn serve(
     })
 }
 
+/// Resolves at the first SIGTERM or Ctrl-C: the server then answers the requests in flight and
+/// ends. A second one ends it at once.
 async fn shutdown_signal() {
+    stop_signal().await;
+    tracing::info!(
+        "shutting down: answering the requests in flight (a second signal stops at once)"
+    );
+    tokio::spawn(async {
+        stop_signal().await;
+        tracing::warn!("stopped at once, requests in flight cut");
+        std::process::exit(130);
+    });
+}
+
+async fn stop_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
@@ -282,5 +296,4 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = interrupt.await;
-    tracing::info!("shutting down");
 }

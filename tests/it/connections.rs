@@ -425,6 +425,25 @@ fn a_request_in_flight_is_cut_by_neither_timeout() {
 }
 
 #[test]
+fn a_second_stop_signal_ends_the_server_at_once() {
+    let mut server = farm().write().start_with(&["--idle-timeout", "30"]);
+    // A request in flight that will not end by itself.
+    let _busy = begin_post(&server);
+    std::thread::sleep(Duration::from_millis(300));
+    server.send_sigterm();
+    server.wait_for_log("shutting down", PATIENCE);
+    assert!(
+        server.wait_for_exit(Duration::from_secs(1)).is_none(),
+        "the first signal waits for the request in flight"
+    );
+    server.send_sigterm();
+    let status = server
+        .wait_for_exit(Duration::from_secs(5))
+        .expect("the second signal ends the server");
+    assert!(!status.success(), "{status}");
+}
+
+#[test]
 fn a_stop_answers_the_request_in_flight_and_closes_the_idle_connections() {
     let mut server = farm().write().start_with(&["--idle-timeout", "30"]);
     let mut idle: Vec<TcpStream> = (0..50).map(|_| connect(&server)).collect();

@@ -721,12 +721,22 @@ impl Server {
     /// Asks the server to stop as an operator would (SIGTERM) and waits, at most [`PATIENCE`],
     /// for it to end; `None` if it is still running then.
     pub fn terminate(&mut self) -> Option<ExitStatus> {
+        self.send_sigterm();
+        self.wait_for_exit(PATIENCE)
+    }
+
+    /// Sends SIGTERM, as an operator's `kill` or a service manager does, without waiting.
+    pub fn send_sigterm(&self) {
         let sent = Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status()
             .expect("running kill");
         assert!(sent.success(), "kill -TERM failed");
-        let deadline = Instant::now() + PATIENCE;
+    }
+
+    /// How the server ended, if it does within `timeout`.
+    pub fn wait_for_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
         while Instant::now() < deadline {
             if let Some(status) = self.child.try_wait().expect("waiting for konbit serve") {
                 return Some(status);
