@@ -824,6 +824,18 @@ impl Farm {
         }
     }
 
+    /// At start, before anything writes: removes what git processes killed mid-way (a crash, a
+    /// stop cut short) left in the wikis' repositories, older than a few minutes, saying so.
+    pub fn clear_leftovers(&self) {
+        let config = self.config();
+        for wiki in config.wikis.values() {
+            let location = repo_location(&config, &wiki.slug);
+            for path in location.clear_leftovers(std::time::Duration::from_secs(600)) {
+                tracing::warn!(wiki = %wiki.slug, path = %path.display(), "removed what an interrupted git process left behind");
+            }
+        }
+    }
+
     /// Creates the repository of every declared wiki that has none, and reports the ones that
     /// exist but cannot be opened. An existing repository is never rewritten.
     pub fn prepare_repositories(&self) {

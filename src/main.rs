@@ -229,6 +229,7 @@ fn serve(
     if let Some(data) = data {
         farm.set_data_dir(&data);
     }
+    farm.clear_leftovers();
     farm.prepare_repositories();
     farm.record_found_on_disk();
     if let Err(error) = farm.start_search() {

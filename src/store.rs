@@ -79,6 +79,54 @@ impl Location {
         self.0.exists()
     }
 
+    /// Removes what a git process killed mid-way leaves in the repository, older than `age`: lock
+    /// files (`refs/heads/main.lock` would refuse every later push and save) and the temporary
+    /// objects of a push cut off (`objects/incoming-*`, `tmp_*`). Only for a repository no
+    /// process is writing to (the server's start). Returns what was removed.
+    pub fn clear_leftovers(&self, age: std::time::Duration) -> Vec<PathBuf> {
+        let old = |path: &Path| {
+            std::fs::symlink_metadata(path)
+                .and_then(|meta| meta.modified())
+                .is_ok_and(|modified| modified.elapsed().is_ok_and(|elapsed| elapsed > age))
+        };
+        let mut found = Vec::new();
+        let mut folders = vec![self.0.clone(), self.0.join("refs")];
+        while let Some(folder) = folders.pop() {
+            let Ok(entries) = std::fs::read_dir(&folder) else {
+                continue;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                let is_dir = entry.file_type().is_ok_and(|kind| kind.is_dir());
+                if is_dir && folder != self.0 {
+                    folders.push(path);
+                } else if !is_dir && path.extension().is_some_and(|ext| ext == "lock") {
+                    found.push(path);
+                }
+            }
+        }
+        for folder in [self.0.join("objects"), self.0.join("objects").join("pack")] {
+            for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if name.starts_with("incoming-") || name.starts_with("tmp_") {
+                    found.push(entry.path());
+                }
+            }
+        }
+        found.retain(|path| old(path));
+        for path in &found {
+            let removed = if path.is_dir() {
+                std::fs::remove_dir_all(path)
+            } else {
+                std::fs::remove_file(path)
+            };
+            if let Err(error) = removed {
+                tracing::warn!(path = %path.display(), %error, "cannot remove a leftover");
+            }
+        }
+        found
+    }
+
     /// Creates an empty bare repository whose HEAD names the default branch (the audit trail's:
     /// its first commit is the first state recorded).
     pub fn create_empty(&self) -> Result<()> {

@@ -724,6 +724,37 @@ async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
     assert_eq!(head(&server, "w"), before, "nothing changed");
 }
 
+#[tokio::test]
+async fn what_a_killed_git_left_in_a_repository_is_cleared_at_start() {
+    let dir = farm().write();
+    // The repositories are made at the first start.
+    dir.start().stop();
+    let repo = dir.repo("w");
+    std::fs::create_dir_all(repo.join("refs").join("heads")).expect("refs/heads");
+    // A branch lock and a push's quarantine, left an hour ago by a git process killed mid-way;
+    // the lock alone would refuse every save and push.
+    let lock = repo.join("refs").join("heads").join("main.lock");
+    std::fs::write(&lock, "0123456789012345678901234567890123456789\n").expect("a lock");
+    let incoming = repo.join("objects").join("incoming-Xy12Zw");
+    std::fs::create_dir_all(incoming.join("pack")).expect("a quarantine");
+    std::fs::write(incoming.join("pack").join("tmp_pack_a1b2c3"), b"PACK").expect("a pack");
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for path in [&lock, &incoming] {
+        std::fs::File::open(path)
+            .and_then(|file| file.set_modified(an_hour_ago))
+            .expect("dated an hour ago");
+    }
+    let server = dir.start();
+    assert!(!lock.exists(), "the stale lock is gone");
+    assert!(!incoming.exists(), "the quarantine is gone");
+    server.wait_for_log(
+        "removed what an interrupted git process left behind",
+        crate::harness::PATIENCE,
+    );
+    let mut eve = server.signed_in("eve").await;
+    eve.save_page("w", "Après", "# Après\n").await.expect(303);
+}
+
 /// Eve's credentials, as a client sends them.
 fn eve_auth() -> String {
     format!(
