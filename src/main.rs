@@ -51,6 +51,10 @@ enum Command {
         /// runs to its end. A body that keeps coming, however slowly, is never cut.
         #[arg(long, value_name = "SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..))]
         git_body_timeout: u64,
+        /// Clones, fetches and pushes served at once (each runs git's processes until it ends);
+        /// beyond it a newcomer is answered 503 with Retry-After, and its git client says so.
+        #[arg(long, value_name = "N", default_value_t = 16, value_parser = clap::value_parser!(u64).range(1..=4096))]
+        max_git_exchanges: u64,
         /// Serve without the link index (no backlinks, wanted or orphan pages, links into other
         /// wikis shown as missing): to measure what the index costs a save.
         #[arg(long, hide = true)]
@@ -97,6 +101,7 @@ fn main() -> anyhow::Result<()> {
             idle_timeout,
             max_connections,
             git_body_timeout,
+            max_git_exchanges,
             without_link_index,
         } => serve(
             config,
@@ -109,6 +114,7 @@ fn main() -> anyhow::Result<()> {
                 max_connections: usize::try_from(max_connections).unwrap_or(usize::MAX),
             },
             Duration::from_secs(git_body_timeout),
+            usize::try_from(max_git_exchanges).unwrap_or(usize::MAX),
         ),
         Command::Check { config } => match konbit::config::load(&config) {
             Ok(loaded) => {
@@ -206,6 +212,7 @@ fn serve(
     link_index: bool,
     limits: Limits,
     git_body_timeout: Duration,
+    max_git_exchanges: usize,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -261,7 +268,7 @@ fn serve(
         let state = Arc::new(AppState {
             farm: Arc::new(farm),
             sessions: Default::default(),
-            git: GitServer::detect(git_body_timeout),
+            git: GitServer::detect(git_body_timeout, max_git_exchanges),
         });
         web::serve(state, listener, limits, shutdown_signal())
             .await

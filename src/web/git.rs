@@ -12,7 +12,7 @@ use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
@@ -52,12 +52,15 @@ pub struct GitServer {
     logins: Mutex<HashMap<[u8; 32], Instant>>,
     /// How long a request's body may go without a byte before the exchange is ended.
     body_timeout: Duration,
+    /// One permit for each exchange served at once, held until its git processes have ended.
+    exchanges: Arc<tokio::sync::Semaphore>,
 }
 
 impl GitServer {
     /// Looks for git and its `http-backend`; says what is missing if anything is. A request
-    /// whose body goes `body_timeout` without a byte is ended (git's process with it).
-    pub fn detect(body_timeout: Duration) -> GitServer {
+    /// whose body goes `body_timeout` without a byte is ended (git's process with it); at most
+    /// `max_exchanges` are served at once.
+    pub fn detect(body_timeout: Duration, max_exchanges: usize) -> GitServer {
         let unavailable = match check_git() {
             Ok(version) => {
                 tracing::info!(%version, "git found: clone and push over HTTP are served");
@@ -75,6 +78,7 @@ impl GitServer {
             secret,
             logins: Mutex::new(HashMap::new()),
             body_timeout,
+            exchanges: Arc::new(tokio::sync::Semaphore::new(max_exchanges)),
         }
     }
 
@@ -475,6 +479,19 @@ async fn run_backend(
     query: &str,
     address: &str,
 ) -> std::io::Result<Response> {
+    // Each exchange holds git's processes until it ends: beyond the bound, a newcomer is asked
+    // to come back rather than queue processes without end.
+    let Ok(permit) = state.git.exchanges.clone().try_acquire_owned() else {
+        tracing::warn!(wiki = %access.slug, "as many git exchanges as allowed are under way; one more asked to retry");
+        let mut response = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The farm is busy serving clones and pushes; try again in a few seconds",
+        );
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return Ok(response);
+    };
     let config = state.farm.config();
     let max_push = config.farm.max_push_bytes;
     let pushing = rest == "git-receive-pack";
@@ -664,6 +681,7 @@ async fn run_backend(
             }
         }
         drop(client);
+        drop(permit);
     });
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))

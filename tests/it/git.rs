@@ -694,21 +694,12 @@ async fn a_push_cut_off_or_inflating_past_the_limit_changes_nothing() {
 
 #[tokio::test]
 async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
-    use std::io::{Read, Write};
+    use std::io::Read;
     let server = farm().write().start_with(&["--git-body-timeout", "2"]);
     let before = head(&server, "w");
     // A client that announces a push, starts its pack, and then says nothing, its connection
     // open: git waits for the rest of the pack.
-    let mut stream = push_announcing_8_mib(&server);
-    let command = format!(
-        "{before} {} refs/heads/main\0report-status\n",
-        "1".repeat(40)
-    );
-    let mut body = format!("{:04x}{command}0000", command.len() + 4).into_bytes();
-    body.extend_from_slice(b"PACK");
-    body.extend_from_slice(&2u32.to_be_bytes());
-    body.extend_from_slice(&1u32.to_be_bytes());
-    stream.write_all(&body).expect("send");
+    let mut stream = push_that_stalls(&server, &before);
     server.wait_for_log("stopped coming", crate::harness::PATIENCE);
     // Its git process ends while the client still holds the connection.
     let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
@@ -722,6 +713,29 @@ async fn a_push_whose_body_stops_coming_is_ended_and_leaves_nothing_behind() {
     let _ = stream.read_to_end(&mut Vec::new());
     drop(stream);
     assert_eq!(head(&server, "w"), before, "nothing changed");
+}
+
+#[tokio::test]
+async fn beyond_the_bound_on_git_exchanges_a_newcomer_is_asked_to_retry() {
+    let server = farm().write().start_with(&["--max-git-exchanges", "1"]);
+    let before = head(&server, "w");
+    // One push under way, its pack not all sent yet, holds the only place.
+    let stream = push_that_stalls(&server, &before);
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    while git_processes_of(server.dir()).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let git = server.git_client();
+    let url = git.url("pub", None);
+    let refused = git.fails(&git.home, &["clone", "--quiet", &url, "refused"]);
+    assert!(refused.contains("503"), "{refused}");
+    // Once it ends, clones are served again.
+    drop(stream);
+    let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
+    while !git_processes_of(server.dir()).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    git.clone("pub", None, "served");
 }
 
 #[tokio::test]
@@ -774,6 +788,20 @@ fn push_announcing_8_mib(server: &Server) -> std::net::TcpStream {
         eve_auth()
     );
     stream.write_all(head_lines.as_bytes()).expect("send");
+    stream
+}
+
+/// A push of Eve's that updates `main` from `head`, whose pack has begun and then stalls: git
+/// waits for the rest.
+fn push_that_stalls(server: &Server, head: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = push_announcing_8_mib(server);
+    let command = format!("{head} {} refs/heads/main\0report-status\n", "1".repeat(40));
+    let mut body = format!("{:04x}{command}0000", command.len() + 4).into_bytes();
+    body.extend_from_slice(b"PACK");
+    body.extend_from_slice(&2u32.to_be_bytes());
+    body.extend_from_slice(&1u32.to_be_bytes());
+    stream.write_all(&body).expect("send");
     stream
 }
 
