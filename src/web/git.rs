@@ -674,6 +674,8 @@ async fn run_backend(
         // A clone broken off ends at git's next write; a push has ended already.
         drop(stdout);
         let _ = child.wait().await;
+        // git's processes have ended: the place is free.
+        drop(permit);
         if let Some((farm, config, slug)) = after {
             let noticed = blocking(move || farm.observe(&config, &slug)).await;
             if let Err(error) = noticed {
@@ -681,7 +683,6 @@ async fn run_backend(
             }
         }
         drop(client);
-        drop(permit);
     });
     let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
         receiver.recv().await.map(|chunk| (chunk, receiver))

@@ -729,13 +729,23 @@ async fn beyond_the_bound_on_git_exchanges_a_newcomer_is_asked_to_retry() {
     let url = git.url("pub", None);
     let refused = git.fails(&git.home, &["clone", "--quiet", &url, "refused"]);
     assert!(refused.contains("503"), "{refused}");
-    // Once it ends, clones are served again.
+    // Once it ends, clones are served again (as soon as its git processes are gone).
     drop(stream);
     let deadline = std::time::Instant::now() + crate::harness::PATIENCE;
-    while !git_processes_of(server.dir()).is_empty() && std::time::Instant::now() < deadline {
+    let target = git.home.join("served");
+    loop {
+        let output = git.run(&git.home, &["clone", "--quiet", &url, "served"]);
+        if output.status.success() {
+            break;
+        }
+        let said = String::from_utf8_lossy(&output.stderr);
+        assert!(
+            said.contains("503") && std::time::Instant::now() < deadline,
+            "{said}"
+        );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    git.clone("pub", None, "served");
+    assert!(target.join("Home.md").exists());
 }
 
 #[tokio::test]
