@@ -268,9 +268,9 @@ impl Farm {
             return Err(Error::NotFound);
         }
         let summary = change.summary();
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _writing = self.writing();
         self.write_locked(Write {
-            by: by(&config, actor.login().unwrap_or_default()),
+            login: actor.login().unwrap_or_default(),
             allowed: &allowed,
             expected: Some(expected),
             change: &change,
@@ -294,7 +294,7 @@ impl Farm {
             return Err(Error::NotFound);
         }
         let (before, after) = self.audit().change(commit)?;
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _writing = self.writing();
         let current =
             Texts::read(&self.config_dir).map_err(|errors| Error::Internal(errors.to_string()))?;
         let texts = match config::edit::undone(&current, &before, &after) {
@@ -307,7 +307,7 @@ impl Farm {
         };
         let summary = format!("undo {}", short(commit));
         self.write_locked(Write {
-            by: by(&config, actor.login().unwrap_or_default()),
+            login: actor.login().unwrap_or_default(),
             allowed: &allowed,
             expected: Some(expected),
             change: &change,
@@ -316,22 +316,28 @@ impl Farm {
         })
     }
 
-    /// The one writer of the configuration files, while `config_writes` is held: what is on
-    /// disk first applied and recorded (a hand edit the watcher has not seen yet), so that the
-    /// change is asked of the policy and checked against the files as they are, and its record
-    /// holds this change only; then the change written if the files still have the fingerprint
-    /// its form carried, recorded, and those very texts put in force.
+    /// Takes the writer's lock, then applies and records what is on disk (a hand edit the
+    /// watcher has not seen yet), so that what is checked and written under the lock is checked
+    /// against the files as they are, and a change's record holds that change only. Files
+    /// refused on disk are reported by the sync and refuse the change later (`apply` says so).
+    fn writing(&self) -> std::sync::MutexGuard<'_, ()> {
+        let writing = self.config_writes.lock().expect("lock is never poisoned");
+        let _ = self.sync_locked();
+        writing
+    }
+
+    /// The one writer of the configuration files, under [`Farm::writing`]: the change asked of
+    /// the policy again, written if the files still have the fingerprint its form carried,
+    /// recorded, and those very texts put in force.
     fn write_locked(&self, write: Write) -> Result<std::result::Result<(), EditRefused>> {
         let Write {
-            by,
+            login,
             allowed,
             expected,
             change,
             summary,
             undoing,
         } = write;
-        // A refusal on disk is the change's refusal too (`apply` says so, with the errors).
-        let _ = self.sync_locked();
         let InForce {
             config: before,
             digest,
@@ -339,6 +345,7 @@ impl Farm {
         if !allowed(&before) {
             return Err(Error::NotFound);
         }
+        let by = by(&before, login);
         let expected = expected.unwrap_or(&digest);
         if let Change::AddWiki { slug, .. } = change
             && let Some(slug) = WikiSlug::parse(slug)
@@ -545,22 +552,20 @@ impl Farm {
         }
         let hash = crate::roster::hash_password(password)
             .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
         // Checked again under the lock, against the files as they are: two uses racing each
         // other, one wins; a password set by hand meanwhile has used the link up.
-        let _ = self.sync_locked();
+        let _writing = self.writing();
         let login = match self.password_link_person(link)? {
             Ok(login) => login,
             Err(_) => return Ok(Err(PasswordRefused::Link(LinkRefused::Invalid))),
         };
-        let config = self.config();
         let change = Change::Password {
             login: login.clone(),
             hash,
         };
         let summary = format!("people.{login}: password (one-time link)");
         let written = self.write_locked(Write {
-            by: by(&config, &login),
+            login: &login,
             allowed: &|_| true,
             expected: None,
             change: &change,
@@ -593,8 +598,7 @@ impl Farm {
         }
         let hash = crate::roster::hash_password(new)
             .map_err(|error| Error::Internal(format!("hashing: {error}")))?;
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        let _ = self.sync_locked();
+        let _writing = self.writing();
         let unchanged = self
             .config()
             .roster
@@ -609,7 +613,7 @@ impl Farm {
         };
         Ok(self
             .write_locked(Write {
-                by: by(&config, login),
+                login,
                 allowed: &|_| true,
                 expected: None,
                 change: &change,
@@ -814,8 +818,7 @@ impl Farm {
     /// Records the configuration in force in the audit trail unless it is its newest state
     /// (the first start, or a trail older than the files): done once at start.
     pub fn record_found_on_disk(&self) {
-        let _writing = self.config_writes.lock().expect("lock is never poisoned");
-        let _ = self.sync_locked();
+        let _writing = self.writing();
         let loaded = self.loaded.lock().expect("lock is never poisoned");
         let texts = loaded.refused.is_none().then(|| loaded.texts.clone());
         drop(loaded);
@@ -1099,8 +1102,8 @@ fn archive_of(name: &str, slug: &WikiSlug) -> Option<(u64, Option<String>)> {
 
 /// A change for the writer, [`Farm::write_locked`].
 struct Write<'a> {
-    /// Who makes it, as the trail records them.
-    by: By<'a>,
+    /// Who makes it (the trail records them with their display name).
+    login: &'a str,
     /// Whether it may be made under a configuration: the policy, asked again of the files as
     /// they are once what is on disk is applied.
     allowed: &'a dyn Fn(&Config) -> bool,

@@ -307,7 +307,7 @@ pub async fn change_password(
                 else {
                     return Ok(Redirect::to("/login").into_response());
                 };
-                state.sessions.end_stale(&config.roster);
+                super::follow_roster(&state);
                 let cookie = session::set_cookie(
                     session::SESSION_COOKIE,
                     &id,
@@ -397,7 +397,7 @@ pub async fn set_password_with_link(
         let set = blocking(move || farm.set_password_with_link(&link, &submitted.password)).await?;
         match set {
             Ok(login) => {
-                state.sessions.end_stale(&state.farm.config().roster);
+                super::follow_roster(&state);
                 let next = format!("/login?login={}&saved=password", urls::query_value(&login));
                 return Ok(Redirect::to(&next).into_response());
             }

@@ -107,7 +107,7 @@ async fn change(
     let (farm, actor) = (state.farm.clone(), caller.actor.clone());
     let written = blocking(move || farm.change_config(&actor, &digest, change)).await?;
     if written.is_ok() {
-        state.sessions.end_stale(&state.farm.config().roster);
+        super::follow_roster(state);
     }
     Ok(written.err().map(|refused| {
         let stale = matches!(refused, EditRefused::Stale);
@@ -448,9 +448,19 @@ fn require_farm(state: &SharedState, caller: &Caller) -> Result<()> {
         .ok_or(Error::NotFound)
 }
 
-/// A form of the farm's page, read only for a farm admin, with what was typed in it and where
-/// it was sent (to show it again if it is refused).
+/// A form of the farm's page, read only for a farm admin.
 async fn farm_form<F: form::Form>(
+    state: &SharedState,
+    caller: &Caller,
+    request: Request,
+) -> Result<F> {
+    require_farm(state, caller)?;
+    Ok(form::read(state, caller, request, FARM_FORM_LIMIT).await?)
+}
+
+/// A form of the farm's page that makes something, with what was typed in it and where it was
+/// sent (to show it again if it is refused).
+async fn farm_form_kept<F: form::Form>(
     state: &SharedState,
     caller: &Caller,
     request: Request,
@@ -606,7 +616,7 @@ pub async fn add_organisation(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, kept): (OrganisationForm, _) = farm_form(&state, &caller, request).await?;
+    let (submitted, kept): (OrganisationForm, _) = farm_form_kept(&state, &caller, request).await?;
     let edit = Change::AddOrganisation {
         slug: submitted.slug.trim().to_owned(),
         name: submitted.name,
@@ -638,7 +648,7 @@ pub async fn add_wiki(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, kept): (WikiForm, _) = farm_form(&state, &caller, request).await?;
+    let (submitted, kept): (WikiForm, _) = farm_form_kept(&state, &caller, request).await?;
     let Some(visibility) = parse_visibility(&submitted.visibility) else {
         let t = caller.lang.messages();
         let said = (t.refused_bad_visibility.to_owned(), StatusCode::BAD_REQUEST);
@@ -672,7 +682,7 @@ pub async fn retire_wiki(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, _): (RetireForm, _) = farm_form(&state, &caller, request).await?;
+    let submitted: RetireForm = farm_form(&state, &caller, request).await?;
     if submitted.confirm.as_deref() != Some("yes") {
         let answer = match state.farm.config().wiki(&submitted.wiki) {
             Some(wiki) => FarmAnswer {
@@ -712,7 +722,7 @@ pub async fn add_person(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, kept): (PersonForm, _) = farm_form(&state, &caller, request).await?;
+    let (submitted, kept): (PersonForm, _) = farm_form_kept(&state, &caller, request).await?;
     let edit = Change::AddPerson {
         login: submitted.login.trim().to_owned(),
         name: submitted.name,
@@ -748,7 +758,7 @@ pub async fn set_disabled(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, _): (FlagForm, _) = farm_form(&state, &caller, request).await?;
+    let submitted: FlagForm = farm_form(&state, &caller, request).await?;
     let edit = Change::Disabled {
         login: submitted.login,
         disabled: flag(submitted.disabled.as_deref())?,
@@ -762,7 +772,7 @@ pub async fn set_farm_admin(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, _): (FlagForm, _) = farm_form(&state, &caller, request).await?;
+    let submitted: FlagForm = farm_form(&state, &caller, request).await?;
     let edit = Change::FarmAdmin {
         login: submitted.login,
         farm_admin: flag(submitted.farm_admin.as_deref())?,
@@ -784,7 +794,7 @@ pub async fn password_link(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, _): (LinkForm, _) = farm_form(&state, &caller, request).await?;
+    let submitted: LinkForm = farm_form(&state, &caller, request).await?;
     let (farm, actor, login) = (
         state.farm.clone(),
         caller.actor.clone(),
@@ -872,7 +882,7 @@ pub async fn undo(
     caller: Caller,
     request: Request,
 ) -> Result<Response> {
-    let (submitted, _): (UndoForm, _) = farm_form(&state, &caller, request).await?;
+    let submitted: UndoForm = farm_form(&state, &caller, request).await?;
     let commit = ObjectId::parse(&submitted.commit).ok_or(Error::NotFound)?;
     let (farm, actor, digest) = (
         state.farm.clone(),
@@ -880,8 +890,8 @@ pub async fn undo(
         submitted.digest.clone(),
     );
     let undone = blocking(move || farm.undo_config(&actor, &digest, commit)).await?;
-    // An undo may re-enable or disable someone, or give a password back.
-    state.sessions.end_stale(&state.farm.config().roster);
+    // An undo may re-enable or disable someone.
+    super::follow_roster(&state);
     match undone {
         Ok(()) => Ok(Redirect::to("/_admin/audit?saved=1").into_response()),
         Err(refused) => {

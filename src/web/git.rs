@@ -219,6 +219,15 @@ fn plain(status: StatusCode, text: &str) -> Response {
         .into_response()
 }
 
+/// A plain answer asking the client to try again in `seconds`.
+fn retry_later(status: StatusCode, text: &str, seconds: u64) -> Response {
+    let mut response = plain(status, text);
+    if let Ok(value) = HeaderValue::from_str(&seconds.max(1).to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
+    }
+    response
+}
+
 /// The answer that asks for credentials: the same for a private wiki and a missing one.
 fn challenge() -> Response {
     let mut response = plain(StatusCode::UNAUTHORIZED, "Authentication required");
@@ -364,14 +373,11 @@ async fn authenticate(
     let throttle = state.sessions.sign_in_throttle(login, address);
     if let Some(wait) = throttle.refuse {
         tracing::warn!(%login, %address, "git sign-in refused after repeated failures");
-        let mut response = plain(
+        return Err(Box::new(retry_later(
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed attempts; wait and try again",
-        );
-        if let Ok(value) = HeaderValue::from_str(&wait.as_secs().max(1).to_string()) {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
-        return Err(Box::new(response));
+            wait.as_secs(),
+        )));
     }
     if !throttle.slow_down.is_zero() {
         tokio::time::sleep(throttle.slow_down).await;
@@ -483,14 +489,11 @@ async fn run_backend(
     // to come back rather than queue processes without end.
     let Ok(permit) = state.git.exchanges.clone().try_acquire_owned() else {
         tracing::warn!(wiki = %access.slug, "as many git exchanges as allowed are under way; one more asked to retry");
-        let mut response = plain(
+        return Ok(retry_later(
             StatusCode::SERVICE_UNAVAILABLE,
             "The farm is busy serving clones and pushes; try again in a few seconds",
-        );
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        return Ok(response);
+            5,
+        ));
     };
     let config = state.farm.config();
     let max_push = config.farm.max_push_bytes;

@@ -209,15 +209,23 @@ async fn watch_config(state: SharedState) {
 /// they were when they signed in end here, before the reload is announced. Blocking.
 fn apply_disk_changes(state: &SharedState) {
     let reloaded = state.farm.reload_from_disk();
+    follow_roster(state);
+    if let Ok(Reload::Applied) = reloaded {
+        tracing::info!("configuration reloaded");
+    }
+}
+
+/// Ends the sessions of the people a new roster no longer has as they were when they signed
+/// in, once for each configuration that came into force, whatever put it there: the watcher's
+/// reload, or a web change (after which it is called at once, so that a person disabled is
+/// signed out before the answer).
+pub(crate) fn follow_roster(state: &SharedState) {
     let generation = state.farm.config_generation();
     let ended = state
         .sessions
         .follow_roster(generation, &state.farm.config().roster);
     if ended > 0 {
         tracing::info!(ended, "sessions ended by the new roster");
-    }
-    if let Ok(Reload::Applied) = reloaded {
-        tracing::info!("configuration reloaded");
     }
 }
 

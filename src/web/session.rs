@@ -159,7 +159,7 @@ impl Sessions {
     /// Ends every session whose person is no longer in `roster` as they were when they signed
     /// in: called when a new configuration comes into force, so that a person removed and
     /// added again between two of their requests does not find their old sessions.
-    pub fn end_stale(&self, roster: &Roster) -> usize {
+    fn end_stale(&self, roster: &Roster) -> usize {
         let identities: HashMap<&str, Identity> = roster
             .people
             .values()
